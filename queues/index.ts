@@ -1,0 +1,99 @@
+import { Queue, type ConnectionOptions, type JobsOptions, type QueueOptions, type WorkerOptions } from 'bullmq';
+import type { StorylineConfig } from '../config';
+import type { StageName } from '../src/types';
+import { STAGES } from '../src/types';
+
+/**
+ * One BullMQ queue per stage. Names are the stage names; all keys live under
+ * the configured prefix (`{prefix}:{stage}:…`). On Redis Cluster, set the
+ * prefix to a hash tag such as `{storyline}` so each queue's keys share a slot.
+ */
+export const QUEUE_NAMES: Record<StageName, string> = {
+  feeds: 'feeds',
+  fetch: 'fetch',
+  extract: 'extract',
+  tag: 'tag',
+  merge: 'merge',
+  publish: 'publish',
+};
+
+/**
+ * Connection options BullMQ needs. Workers use blocking commands, so ioredis
+ * must never give up on a command (`maxRetriesPerRequest: null`); reconnects
+ * back off up to 5 s so a Redis restart is ridden out rather than fatal.
+ */
+export function connectionOptions(redisUrl: string): ConnectionOptions {
+  const u = new URL(redisUrl);
+  return {
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    username: u.username ? decodeURIComponent(u.username) : undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    db: u.pathname && u.pathname.length > 1 ? Number(u.pathname.slice(1)) : undefined,
+    tls: u.protocol === 'rediss:' ? {} : undefined,
+    maxRetriesPerRequest: null,
+    enableReadyCheck: true,
+    retryStrategy: (times: number) => Math.min(100 * 2 ** times, 5_000),
+  };
+}
+
+/** Default job options: bounded retries with jittered exponential backoff, bounded history. */
+export function defaultJobOptions(cfg: StorylineConfig): JobsOptions {
+  return {
+    attempts: cfg.jobs.attempts,
+    backoff: { type: 'exponential', delay: cfg.jobs.backoffDelayMs, jitter: cfg.jobs.backoffJitter },
+    removeOnComplete: { count: cfg.retention.completedCount, age: cfg.retention.completedAgeSec },
+    removeOnFail: { count: cfg.retention.failedCount, age: cfg.retention.failedAgeSec },
+  };
+}
+
+/**
+ * Deterministic job ids: one job per (stage, record) while it exists, so a
+ * re-polled or retried item does not run a stage twice. BullMQ refuses ids
+ * containing ':' or looking like integers, hence the `stage-id` form.
+ */
+export function jobIdFor(stage: StageName, recordId: string): string {
+  return `${stage}-${recordId}`;
+}
+
+export function queueOptions(cfg: StorylineConfig): QueueOptions {
+  return {
+    connection: connectionOptions(cfg.redis.url),
+    prefix: cfg.redis.prefix,
+    defaultJobOptions: defaultJobOptions(cfg),
+  };
+}
+
+export function workerOptions(cfg: StorylineConfig, stage: StageName): WorkerOptions {
+  return {
+    connection: connectionOptions(cfg.redis.url),
+    prefix: cfg.redis.prefix,
+    concurrency: cfg.concurrency[stage],
+    // A long extraction must not let its lock lapse and the job run twice.
+    lockDuration: stage === 'extract' ? 60_000 : 30_000,
+    maxStalledCount: 2,
+    autorun: false,
+  };
+}
+
+export type StageQueues = Record<StageName, Queue>;
+
+/** Opens the six stage queues (producers only). */
+export function openQueues(cfg: StorylineConfig): StageQueues {
+  const opts = queueOptions(cfg);
+  const queues = {} as StageQueues;
+  for (const stage of STAGES) queues[stage] = new Queue(QUEUE_NAMES[stage], opts);
+  return queues;
+}
+
+/**
+ * The merge stage is a single writer across all processes and hosts: BullMQ's
+ * global concurrency makes Redis hand out at most one merge job at a time.
+ */
+export async function applyQueuePolicies(queues: StageQueues): Promise<void> {
+  await queues.merge.setGlobalConcurrency(1);
+}
+
+export async function closeQueues(queues: StageQueues): Promise<void> {
+  await Promise.all(Object.values(queues).map((q) => q.close()));
+}

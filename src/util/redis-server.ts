@@ -1,0 +1,99 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface RedisServerHandle {
+  url: string;
+  port: number;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+/** Asks the kernel for a free TCP port on loopback. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export function redisServerAvailable(bin = 'redis-server'): boolean {
+  const r = spawnSync(bin, ['--version'], { stdio: 'ignore' });
+  return r.status === 0;
+}
+
+export const REDIS_INSTALL_HINT =
+  'redis-server was not found. Install it (Debian/Ubuntu: `sudo apt-get install -y redis-server`, macOS: `brew install redis`), ' +
+  'or run `docker compose up -d redis` and set REDIS_URL=redis://127.0.0.1:6379.';
+
+async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const sock = net.connect(port, '127.0.0.1');
+      sock.once('connect', () => {
+        sock.write('PING\r\n');
+      });
+      sock.once('data', (buf) => {
+        sock.destroy();
+        resolve(buf.toString().startsWith('+PONG'));
+      });
+      sock.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`redis-server did not answer on port ${port} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Starts a private redis-server on a free loopback port in a temporary
+ * directory (no persistence). Used by tests and by the demo when no Redis is
+ * reachable.
+ */
+export async function startRedisServer(opts: { bin?: string; appendonly?: boolean } = {}): Promise<RedisServerHandle> {
+  const bin = opts.bin ?? 'redis-server';
+  if (!redisServerAvailable(bin)) throw new Error(REDIS_INSTALL_HINT);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'storyline-redis-'));
+  const port = await freePort();
+  const child = spawn(
+    bin,
+    [
+      '--port', String(port),
+      '--bind', '127.0.0.1',
+      '--dir', dir,
+      '--save', '',
+      '--appendonly', opts.appendonly ? 'yes' : 'no',
+      '--maxmemory-policy', 'noeviction',
+      '--daemonize', 'no',
+    ],
+    { stdio: 'ignore', detached: false },
+  );
+  child.unref();
+  await waitForPort(port, 10_000);
+  let stopped = false;
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    dir,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+      });
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
