@@ -1,0 +1,217 @@
+import { entityById, loadGazetteer, tagEntities, wordTokens } from '../../src/tag';
+import type { TagResult } from '../../src/types';
+
+/** Mention texts with the entity each resolved to, in document order. */
+const links = (result: TagResult) => result.mentions.map((m) => [m.text, m.entityId]);
+const idsOf = (result: TagResult) => result.entities.map((e) => e.entityId);
+
+describe('tagEntities: linking', () => {
+  it('links Tencent and Tencent Holdings to one organisation', () => {
+    const result = tagEntities('Tencent Holdings reported results. Analysts said Tencent beat forecasts.');
+    expect(links(result)).toEqual([
+      ['Tencent Holdings', 'org:tencent'],
+      ['Tencent', 'org:tencent'],
+    ]);
+    expect(result.entities).toHaveLength(1);
+    expect(result.entities[0]).toMatchObject({ entityId: 'org:tencent', name: 'Tencent', type: 'org', kind: 'linked' });
+  });
+
+  it('links Nvidia in any capitalised spelling and strips possessives from the mention', () => {
+    const result = tagEntities(
+      "NVIDIA shares rose. Nvidia's chips sell well, and Nvidia Corp said so; nvidia in lower case is not a name.",
+    );
+    expect(links(result).filter(([, id]) => id === 'org:nvidia')).toEqual([
+      ['NVIDIA', 'org:nvidia'],
+      ['Nvidia', 'org:nvidia'],
+      ['Nvidia Corp', 'org:nvidia'],
+    ]);
+  });
+
+  it('resolves a later bare surname to the person named in full earlier', () => {
+    const result = tagEntities(
+      "Nvidia chief executive Jensen Huang spoke in Taipei. Huang said demand was strong, and Huang's tone was upbeat.",
+    );
+    expect(links(result).filter(([, id]) => id === 'person:jensen-huang')).toEqual([
+      ['Jensen Huang', 'person:jensen-huang'],
+      ['Huang', 'person:jensen-huang'],
+      ['Huang', 'person:jensen-huang'],
+    ]);
+  });
+
+  it('does not resolve a surname before the full name, or when it belongs to another name', () => {
+    const result = tagEntities('Huang was not there. Jensen Huang spoke. Richard Huang, a retailer, did not.');
+    expect(result.mentions.filter((m) => m.entityId === 'person:jensen-huang').map((m) => m.text)).toEqual(['Jensen Huang']);
+  });
+
+  it('leaves a surname shared by two people in the document unresolved', () => {
+    const result = tagEntities('Pony Ma met Jack Ma in Hangzhou. Ma said nothing.');
+    expect(links(result)).toEqual([
+      ['Pony Ma', 'person:pony-ma'],
+      ['Jack Ma', 'person:jack-ma'],
+      ['Hangzhou', 'place:hangzhou'],
+    ]);
+  });
+
+  it('links Sam Altman and the US Commerce Department', () => {
+    const result = tagEntities('Sam Altman met officials from the US Commerce Department and the U.S. Department of Commerce.');
+    expect(links(result)).toEqual([
+      ['Sam Altman', 'person:sam-altman'],
+      ['US Commerce Department', 'org:us-commerce-department'],
+      ['U.S. Department of Commerce', 'org:us-commerce-department'],
+    ]);
+  });
+
+  it('links Chinese aliases inside unspaced text', () => {
+    const result = tagEntities('腾讯和华为都表示支持国产芯片，马化腾出席了会议。');
+    expect(links(result)).toEqual([
+      ['腾讯', 'org:tencent'],
+      ['华为', 'org:huawei'],
+      ['马化腾', 'person:pony-ma'],
+    ]);
+  });
+
+  it('prefers the longest alias', () => {
+    const result = tagEntities('Tencent Cloud and Alibaba Cloud compete; Huawei Ascend 910C chips are scarce.');
+    expect(links(result)).toEqual([
+      ['Tencent Cloud', 'org:tencent-cloud'],
+      ['Alibaba Cloud', 'org:alibaba-cloud'],
+      ['Huawei', 'org:huawei'],
+      ['Ascend 910C', 'product:ascend'],
+    ]);
+  });
+
+  it('respects word boundaries and capitalisation of common-word aliases', () => {
+    expect(tagEntities('She baked an apple pie for the meta-analysis team and her arm hurt.').mentions).toEqual([]);
+    expect(tagEntities('Metaverse plans and Applesauce are not companies.').mentions).toEqual([]);
+  });
+
+  it('ignores a common-word alias at a sentence start unless the entity is confirmed elsewhere', () => {
+    expect(tagEntities('Meta-analysis shows a small effect. Apple pie is popular.').mentions).toEqual([]);
+    const confirmed = tagEntities('Apple said sales rose. Analysts expect Apple to spend more.');
+    expect(links(confirmed)).toEqual([
+      ['Apple', 'org:apple'],
+      ['Apple', 'org:apple'],
+    ]);
+  });
+
+  it('only matches a lowercase topic alias written in capitals where capitals say nothing', () => {
+    const result = tagEntities('Export controls tightened. Developers use Azure AI Foundry, not a foundry.');
+    expect(links(result)).toEqual([
+      ['Export controls', 'topic:export-controls'],
+      ['Azure', 'product:azure'],
+      ['AI', 'topic:artificial-intelligence'],
+      ['foundry', 'topic:foundry'],
+    ]);
+  });
+
+  it('resolves a shared alias from context, else to the preferred entity', () => {
+    expect(idsOf(tagEntities('Samsung said memory prices rose.'))).toEqual(['org:samsung-electronics']);
+    expect(idsOf(tagEntities('Samsung Group affiliates will invest, and Samsung expects growth.'))).toEqual(['org:samsung-group']);
+  });
+});
+
+describe('tagEntities: offsets and salience', () => {
+  const title = "Tencent Cloud backs Huawei's chips";
+  const text = [
+    'Tencent Cloud said on Wednesday that it supports Ascend chips from Huawei, as Washington limits Nvidia sales.',
+    'Nvidia said it expected little revenue from China. Nvidia shares were flat.',
+    'Separately, Baidu announced a new model late in the day.',
+  ].join('\n\n');
+
+  it('indexes offsets into title + blank line + text', () => {
+    const combined = `${title}\n\n${text}`;
+    const result = tagEntities(text, { title });
+    expect(result.mentions.length).toBeGreaterThan(5);
+    for (const mention of result.mentions) expect(combined.slice(mention.start, mention.end)).toBe(mention.text);
+    for (const entity of result.entities) {
+      for (const { start, end } of entity.mentions) expect(result.mentions).toContainEqual(expect.objectContaining({ start, end }));
+    }
+    const withoutTitle = tagEntities(text);
+    for (const mention of withoutTitle.mentions) expect(text.slice(mention.start, mention.end)).toBe(mention.text);
+  });
+
+  it('weighs title mentions most and sorts entities by salience', () => {
+    const result = tagEntities(text, { title });
+    const salience = new Map(result.entities.map((e) => [e.entityId, e.salience]));
+    expect(result.entities[0].entityId).toBe('org:tencent-cloud');
+    expect(salience.get('org:huawei')).toBeGreaterThan(salience.get('place:washington-dc') ?? 1);
+    expect(salience.get('place:washington-dc')).toBeGreaterThan(salience.get('org:baidu') ?? 1);
+    const saliences = result.entities.map((e) => e.salience);
+    expect(saliences).toEqual([...saliences].sort((a, b) => b - a));
+    for (const s of saliences) expect(s).toBeGreaterThan(0);
+    for (const s of saliences) expect(s).toBeLessThanOrEqual(1);
+
+    const untitled = tagEntities(text);
+    const huaweiUntitled = untitled.entities.find((e) => e.entityId === 'org:huawei')?.salience ?? 1;
+    expect(salience.get('org:huawei')).toBeGreaterThan(huaweiUntitled);
+  });
+
+  it('lets a headline surname point forward to the full name in the body', () => {
+    const result = tagEntities('Nvidia chief executive Jensen Huang said the market was closed.', { title: 'Huang says China is closed' });
+    expect(result.mentions[0]).toMatchObject({ text: 'Huang', entityId: 'person:jensen-huang', start: 0, end: 5 });
+  });
+});
+
+describe('tagEntities: recogniser', () => {
+  it('recognises an unlisted person after a role, with a stable id and later surname mentions', () => {
+    const text = '"We are ready," chief executive Lin Wenhao said on Monday. Lin added that sales rose.';
+    const first = tagEntities(text);
+    const second = tagEntities(`Analysts were sceptical. ${text}`);
+    const person = first.entities.find((e) => e.kind === 'recognised');
+    expect(person).toMatchObject({ entityId: 'person~lin-wenhao', name: 'Lin Wenhao', type: 'person' });
+    expect(person?.mentions).toHaveLength(2);
+    expect(second.entities.find((e) => e.kind === 'recognised')?.entityId).toBe('person~lin-wenhao');
+  });
+
+  it('recognises people introduced by an appositive role and by a capitalised title', () => {
+    const result = tagEntities(
+      'Lucy Tan, a semiconductor analyst at Bayfront Research, was cautious. Tencent Cloud Vice President Wang Haoran disagreed.',
+    );
+    const recognised = result.entities.filter((e) => e.kind === 'recognised').map((e) => e.entityId);
+    expect(recognised).toEqual(expect.arrayContaining(['person~lucy-tan', 'person~wang-haoran']));
+    expect(recognised).toHaveLength(2);
+  });
+
+  it('recognises organisations by suffix and ignores legal forms in the id', () => {
+    const result = tagEntities('Shares of Rhodium Labs Ltd rose. Rhodium said it would hire; Rhodium Labs is based in Austin.');
+    const org = result.entities.find((e) => e.entityId === 'org~rhodium-labs');
+    expect(org).toMatchObject({ type: 'org', kind: 'recognised', name: 'Rhodium Labs Ltd' });
+    expect(org?.mentions).toHaveLength(3);
+  });
+
+  it('stays quiet on capitalised phrases without evidence and on runs containing gazetteer names', () => {
+    const result = tagEntities('Officials met at Lunar Bay yesterday. Tencent Music Entertainment Group shares rose.');
+    expect(result.entities.filter((e) => e.kind === 'recognised')).toEqual([]);
+  });
+});
+
+describe('helpers', () => {
+  it('wordTokens returns lowercase words without punctuation or possessives', () => {
+    expect(wordTokens("Nvidia's H20 chips — banned (again)! 腾讯")).toEqual(['nvidia', 'h20', 'chips', 'banned', 'again', '腾', '讯']);
+  });
+
+  it('entityById returns gazetteer entries for entity cards', () => {
+    expect(entityById('org:tencent')).toMatchObject({ name: 'Tencent', type: 'org' });
+    expect(entityById('org:does-not-exist')).toBeUndefined();
+  });
+
+  it('accepts a custom gazetteer', () => {
+    const gazetteer = loadGazetteer([{ id: 'org:acme', name: 'Acme', type: 'org', aliases: ['Acme Corp'], description: 'Test company.' }]);
+    expect(links(tagEntities('Acme Corp and Nvidia', { gazetteer }))).toEqual([['Acme Corp', 'org:acme']]);
+  });
+
+  it('tags a 2,000-word article in a few milliseconds', () => {
+    const paragraph =
+      'Tencent Cloud said its platform now runs on Huawei Ascend chips, while Nvidia faces US export controls. ' +
+      'Chief executive Jensen Huang said demand in China remained strong, and Huang added that the H20 was still selling. ' +
+      'Analysts at Bayfront Research said Alibaba Cloud and Baidu were also testing Cambricon and Hygon accelerators.';
+    const text = Array.from({ length: 40 }, () => paragraph).join('\n\n');
+    expect(wordTokens(text).length).toBeGreaterThanOrEqual(2000);
+    tagEntities(text, { title: 'Warm-up' });
+    const runs = 20;
+    const started = performance.now();
+    for (let i = 0; i < runs; i++) tagEntities(text, { title: 'Tencent Cloud backs domestic chips' });
+    // About 1 ms on a developer machine; the bound is loose so a busy CI box does not flake.
+    expect((performance.now() - started) / runs).toBeLessThan(25);
+  });
+});
