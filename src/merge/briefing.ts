@@ -1,0 +1,296 @@
+/**
+ * Story title and briefing, built extractively: every sentence and title in
+ * the output is copied verbatim from a member article, so nothing is invented.
+ * Pure and deterministic (ties fall back to date, then id).
+ */
+
+import type { ArticleEntity, Briefing, EntityCard, EntityType, Story, StoryArticleRef } from '../types';
+import { termVector, tokenize } from './terms';
+
+export interface BriefingArticle {
+  id: string;
+  title: string;
+  text: string;
+  source: string;
+  url: string;
+  publishedAt?: string;
+  entities: ArticleEntity[];
+}
+
+export interface BriefingInput {
+  /** Member articles; their headlines are the title candidates. */
+  articles: BriefingArticle[];
+  /** Earlier related stories, shown as "how we got here". */
+  related: Array<{ storyId: string; title: string; date?: string }>;
+  /** Gazetteer lookup for entity cards. */
+  cardFor: (entityId: string) => { name: string; type: EntityType; description?: string } | undefined;
+}
+
+export interface BuiltBriefing {
+  title: string;
+  briefing: Briefing;
+  entities: Story['entities'];
+}
+
+const MAX_LEAD_SENTENCES = 3;
+/** Stop adding lead sentences once this many characters are in. */
+const LEAD_CHARS = 320;
+/** Sentences outside this range are datelines, captions or run-ons, not quotable lines. */
+const MIN_SENTENCE_WORDS = 6;
+const MAX_SENTENCE_WORDS = 50;
+/** Share of terms two sentences must have in common to count as the same sentence. */
+const NEAR_DUPLICATE_JACCARD = 0.6;
+const MAX_ENTITY_CARDS = 6;
+
+export function buildBriefing(input: BriefingInput): BuiltBriefing {
+  const articles = [...input.articles].sort(byDateThenId);
+  if (articles.length === 0) throw new Error('buildBriefing needs at least one article');
+
+  const vectors = articles.map((a) => termVector(a.title, a.text));
+  const centroid = sumVectors(vectors);
+  const title = mostRepresentativeTitle(articles, vectors, centroid);
+
+  const used: Array<Set<string>> = [];
+  const whatHappened = leadSentences(mostCentralArticle(articles, vectors, centroid), used);
+  const entities = countEntities(articles, input.cardFor);
+
+  return {
+    title,
+    entities,
+    briefing: {
+      whatHappened,
+      whatThePapersSay: linePerOutlet(articles, centroid, used),
+      howWeGotHere: [...input.related].sort((x, y) => compareDates(x.date, y.date)),
+      entityCards: entities.slice(0, MAX_ENTITY_CARDS).map(({ entityId, name, type, count }): EntityCard => ({
+        entityId,
+        name,
+        type,
+        description: input.cardFor(entityId)?.description,
+        count,
+      })),
+      timeline: articles.map(({ id, title, source, url, publishedAt }): StoryArticleRef => ({ id, title, source, url, publishedAt })),
+    },
+  };
+}
+
+const ABBREVIATIONS = new Set(
+  (
+    'mr mrs ms dr prof sr jr st mt ft gen gov sen rep lt col sgt capt cmdr adm supt insp det rev hon pres ' +
+    'inc corp ltd co bros vs etc no nos fig approx dept est ave blvd ' +
+    'jan feb mar apr jun jul aug sep sept oct nov dec'
+  ).split(' '),
+);
+/** Candidate sentence ends: terminal punctuation, closing quotes or brackets, then space. */
+const SENTENCE_END = /[.!?]+["'”’)\]]*\s+/g;
+/** What a new sentence may start with. */
+const SENTENCE_START = /^["'“‘([]?[\p{Lu}\p{N}]/u;
+
+/**
+ * Splits text into sentences. Lines are always boundaries; inside a line a
+ * period ends a sentence unless it closes an abbreviation ("Mr.", "Gen."), an
+ * initial or a dotted acronym ("J.", "U.S."), or the next word starts in
+ * lowercase. Decimals ("3.5") never split because no space follows the point.
+ */
+export function splitSentences(text: string): string[] {
+  const sentences: string[] = [];
+  for (const line of text.split(/\n+/)) {
+    let start = 0;
+    for (const match of line.matchAll(SENTENCE_END)) {
+      const end = (match.index ?? 0) + match[0].length;
+      if (end >= line.length || !SENTENCE_START.test(line.slice(end))) continue;
+      if (match[0].startsWith('.') && !match[0].startsWith('..') && isAbbreviation(line, match.index ?? 0)) continue;
+      pushTrimmed(sentences, line.slice(start, end));
+      start = end;
+    }
+    pushTrimmed(sentences, line.slice(start));
+  }
+  return sentences;
+}
+
+function isAbbreviation(line: string, periodIndex: number): boolean {
+  const word = /(?:^|[\s("'“‘])([\p{L}.]+)$/u.exec(line.slice(0, periodIndex))?.[1] ?? '';
+  if (word.length === 1) return true; // an initial: "J. Smith"
+  if (/^(?:\p{L}\.)+\p{L}$/u.test(word)) return true; // "U.S", "e.g"
+  return ABBREVIATIONS.has(word.toLowerCase());
+}
+
+function pushTrimmed(out: string[], s: string): void {
+  const trimmed = s.trim();
+  if (trimmed) out.push(trimmed);
+}
+
+function wordCount(sentence: string): number {
+  return sentence.match(/[\p{L}\p{N}]+/gu)?.length ?? 0;
+}
+
+function quotable(sentence: string): boolean {
+  const words = wordCount(sentence);
+  return words >= MIN_SENTENCE_WORDS && words <= MAX_SENTENCE_WORDS;
+}
+
+function isNearDuplicate(terms: Set<string>, used: Array<Set<string>>): boolean {
+  return used.some((other) => jaccard(terms, other) >= NEAR_DUPLICATE_JACCARD);
+}
+
+/** The headline whose words the other members' coverage shares most. */
+function mostRepresentativeTitle(articles: BriefingArticle[], vectors: Array<Map<string, number>>, centroid: Map<string, number>): string {
+  if (articles.length === 1) return articles[0].title;
+  return pickBest(articles, (a, i) => cosine(termVector(a.title, ''), subtractVector(centroid, vectors[i]))).title;
+}
+
+/** The member closest to the rest of the story. */
+function mostCentralArticle(
+  articles: BriefingArticle[],
+  vectors: Array<Map<string, number>>,
+  centroid: Map<string, number>,
+): BriefingArticle {
+  if (articles.length === 1) return articles[0];
+  return pickBest(articles, (_, i) => cosine(vectors[i], subtractVector(centroid, vectors[i])));
+}
+
+/** The first quotable sentences of the article, without repeats of its headline or of each other. */
+function leadSentences(article: BriefingArticle, used: Array<Set<string>>): string[] {
+  const seen = [new Set(tokenize(article.title))];
+  const lead: string[] = [];
+  let chars = 0;
+  for (const sentence of splitSentences(article.text)) {
+    if (lead.length === MAX_LEAD_SENTENCES || chars >= LEAD_CHARS) break;
+    const terms = new Set(tokenize(sentence));
+    if (!quotable(sentence) || isNearDuplicate(terms, seen)) continue;
+    lead.push(sentence);
+    seen.push(terms);
+    used.push(terms);
+    chars += sentence.length;
+  }
+  // A body of only short or headline-like lines still yields its first sentence.
+  if (lead.length === 0) {
+    const first = splitSentences(article.text)[0];
+    if (first) {
+      lead.push(first);
+      used.push(new Set(tokenize(first)));
+    }
+  }
+  return lead;
+}
+
+/**
+ * One line per outlet, outlets in order of first publication: the outlet's
+ * sentence closest to the story centroid that no earlier section already says.
+ * An outlet with no quotable sentence is represented by its headline.
+ */
+function linePerOutlet(articles: BriefingArticle[], centroid: Map<string, number>, used: Array<Set<string>>): Briefing['whatThePapersSay'] {
+  const bySource = new Map<string, BriefingArticle[]>();
+  for (const a of articles) bySource.set(a.source, [...(bySource.get(a.source) ?? []), a]);
+
+  const lines: Briefing['whatThePapersSay'] = [];
+  for (const [source, outletArticles] of bySource) {
+    let best: { article: BriefingArticle; sentence: string; terms: Set<string>; score: number } | undefined;
+    for (const article of outletArticles) {
+      for (const sentence of splitSentences(article.text)) {
+        if (!quotable(sentence)) continue;
+        const terms = new Set(tokenize(sentence));
+        if (isNearDuplicate(terms, used)) continue;
+        const score = cosine(new Map([...terms].map((t) => [t, 1])), centroid);
+        // Strictly greater keeps the earliest sentence on ties.
+        if (!best || score > best.score) best = { article, sentence, terms, score };
+      }
+    }
+    const article = best?.article ?? outletArticles[0];
+    const line = best?.sentence ?? article.title;
+    used.push(best?.terms ?? new Set(tokenize(line)));
+    lines.push({ source, date: article.publishedAt, articleId: article.id, url: article.url, line });
+  }
+  return lines;
+}
+
+/** Entities by the number of member articles naming them, then total salience, then id. */
+function countEntities(articles: BriefingArticle[], cardFor: BriefingInput['cardFor']): Story['entities'] {
+  const tally = new Map<string, { entity: ArticleEntity; count: number; salience: number }>();
+  for (const article of articles) {
+    const seen = new Set<string>();
+    for (const entity of article.entities) {
+      if (seen.has(entity.entityId)) continue;
+      seen.add(entity.entityId);
+      const entry = tally.get(entity.entityId) ?? { entity, count: 0, salience: 0 };
+      entry.count++;
+      entry.salience += entity.salience;
+      tally.set(entity.entityId, entry);
+    }
+  }
+  return [...tally.values()]
+    .sort(
+      (x, y) =>
+        y.count - x.count ||
+        y.salience - x.salience ||
+        (x.entity.entityId < y.entity.entityId ? -1 : x.entity.entityId > y.entity.entityId ? 1 : 0),
+    )
+    .map(({ entity, count }) => {
+      const card = cardFor(entity.entityId);
+      return { entityId: entity.entityId, name: card?.name ?? entity.name, type: card?.type ?? entity.type, count };
+    });
+}
+
+/** Highest score wins; on ties the earlier element (articles are sorted by date, then id). */
+function pickBest<T>(items: T[], score: (item: T, index: number) => number): T {
+  let bestIndex = 0;
+  let bestScore = -Infinity;
+  items.forEach((item, i) => {
+    const s = score(item, i);
+    if (s > bestScore) {
+      bestScore = s;
+      bestIndex = i;
+    }
+  });
+  return items[bestIndex];
+}
+
+function timeOf(iso: string | undefined): number {
+  const t = iso ? Date.parse(iso) : NaN;
+  return Number.isNaN(t) ? Infinity : t; // undated last
+}
+
+function compareDates(x: string | undefined, y: string | undefined): number {
+  const tx = timeOf(x);
+  const ty = timeOf(y);
+  return tx === ty ? 0 : tx < ty ? -1 : 1;
+}
+
+function byDateThenId(x: BriefingArticle, y: BriefingArticle): number {
+  return compareDates(x.publishedAt, y.publishedAt) || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
+}
+
+function sumVectors(vectors: Array<Map<string, number>>): Map<string, number> {
+  const sum = new Map<string, number>();
+  for (const v of vectors) for (const [t, w] of v) sum.set(t, (sum.get(t) ?? 0) + w);
+  return sum;
+}
+
+function subtractVector(from: Map<string, number>, v: Map<string, number>): Map<string, number> {
+  const out = new Map(from);
+  for (const [t, w] of v) {
+    const rest = (out.get(t) ?? 0) - w;
+    if (rest > 1e-9) out.set(t, rest);
+    else out.delete(t);
+  }
+  return out;
+}
+
+function cosine(x: Map<string, number>, y: Map<string, number>): number {
+  let dot = 0;
+  for (const [t, w] of x) dot += w * (y.get(t) ?? 0);
+  if (dot === 0) return 0;
+  return dot / Math.sqrt(squaredNorm(x) * squaredNorm(y));
+}
+
+function squaredNorm(v: Map<string, number>): number {
+  let s = 0;
+  for (const w of v.values()) s += w * w;
+  return s;
+}
+
+function jaccard(x: Set<string>, y: Set<string>): number {
+  if (x.size === 0 && y.size === 0) return 1;
+  let shared = 0;
+  for (const t of x) if (y.has(t)) shared++;
+  return shared / (x.size + y.size - shared);
+}

@@ -1,0 +1,180 @@
+/**
+ * In-memory online story clusterer: a thin wrapper that keeps document
+ * frequencies, stories and an inverted index, and delegates every decision to
+ * the pure functions in ./score (which the Redis merge worker shares).
+ */
+
+import { createHash } from 'node:crypto';
+import type { AssignmentReason } from '../types';
+import {
+  addToStory,
+  candidateKeys,
+  decideAssignment,
+  indexKeysForStory,
+  resolveMergeOptions,
+  type ArticleFeatures,
+  type CorpusStats,
+  type MergeOptions,
+  type StoryState,
+} from './score';
+import { termVector } from './terms';
+
+type FeatureEntity = { entityId: string; salience: number };
+export type EntityTagger = (text: string, opts: { title?: string }) => { entities: FeatureEntity[] };
+
+export interface ClustererArticle {
+  id: string;
+  title: string;
+  text: string;
+  /** ISO 8601; missing or unparseable dates disable time decay for the article. */
+  publishedAt?: string;
+  url?: string;
+  source?: string;
+  /** When absent, the clusterer tags the text itself. */
+  entities?: FeatureEntity[];
+}
+
+export interface StoryClusterer {
+  /** Assigns the article to a story and returns the story id. Re-adding an article returns its story. */
+  add(article: ClustererArticle): string;
+  assignments(): Map<string, AssignmentReason>;
+  stories(): StoryState[];
+}
+
+/** Deterministic story id: the same founding article always yields the same id. */
+export function storyIdFor(foundingArticleId: string): string {
+  return 's' + createHash('sha256').update(foundingArticleId).digest('hex').slice(0, 16);
+}
+
+export function createStoryClusterer(options: Partial<MergeOptions> & { tag?: EntityTagger } = {}): StoryClusterer {
+  const { tag, ...mergeOptions } = options;
+  const opts = resolveMergeOptions(mergeOptions);
+
+  const documentFrequency = new Map<string, number>();
+  let docCount = 0;
+  const stats: CorpusStats = {
+    get docCount() {
+      return docCount;
+    },
+    df: (term) => documentFrequency.get(term) ?? 0,
+  };
+
+  const storiesById = new Map<string, StoryState>();
+  const entityIndex = new PostingIndex(opts.postingLimit);
+  const termIndex = new PostingIndex(opts.postingLimit);
+  const indexedKeys = new Map<string, { entityIds: string[]; terms: string[] }>();
+  const reasons = new Map<string, AssignmentReason>();
+  let tagger: EntityTagger | undefined | null = tag ?? null;
+
+  function entitiesFor(article: ClustererArticle): FeatureEntity[] {
+    if (article.entities) return article.entities;
+    if (tagger === null) tagger = loadDefaultTagger();
+    return tagger ? tagger(article.text, { title: article.title }).entities : [];
+  }
+
+  function candidatesFor(features: ArticleFeatures): StoryState[] {
+    const keys = candidateKeys(features, stats, opts);
+    const hits = new Map<string, number>();
+    const count = (storyIds: Iterable<string>) => {
+      for (const id of storyIds) hits.set(id, (hits.get(id) ?? 0) + 1);
+    };
+    for (const id of keys.entityIds) count(entityIndex.get(id));
+    for (const term of keys.terms) count(termIndex.get(term));
+    // Score only the stories that share the most keys; ties by id keep this deterministic.
+    return [...hits]
+      .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
+      .slice(0, opts.maxCandidates)
+      .map(([id]) => storiesById.get(id) as StoryState);
+  }
+
+  function reindex(story: StoryState): void {
+    const previous = indexedKeys.get(story.id);
+    const next = indexKeysForStory(story, stats, opts);
+    if (previous) {
+      entityIndex.removeAll(story.id, without(previous.entityIds, next.entityIds));
+      termIndex.removeAll(story.id, without(previous.terms, next.terms));
+    }
+    entityIndex.touchAll(story.id, next.entityIds);
+    termIndex.touchAll(story.id, next.terms);
+    indexedKeys.set(story.id, next);
+  }
+
+  return {
+    add(article) {
+      const known = reasons.get(article.id);
+      if (known) return known.storyId;
+
+      const publishedAt = article.publishedAt ? Date.parse(article.publishedAt) : NaN;
+      const features: ArticleFeatures = {
+        id: article.id,
+        terms: termVector(article.title, article.text),
+        entities: entitiesFor(article),
+        publishedAt: Number.isNaN(publishedAt) ? undefined : publishedAt,
+      };
+      // Count the article before scoring so its own terms have a defined IDF.
+      docCount++;
+      for (const term of features.terms.keys()) documentFrequency.set(term, stats.df(term) + 1);
+
+      const decision = decideAssignment(features, candidatesFor(features), stats, opts);
+      const storyId = decision.storyId ?? storyIdFor(article.id);
+      const story = addToStory(storiesById.get(storyId), features, storyId, opts);
+      storiesById.set(storyId, story);
+      reindex(story);
+      reasons.set(article.id, { storyId, created: decision.storyId === null, ...decision.reason });
+      return storyId;
+    },
+    assignments: () => new Map(reasons),
+    stories: () => [...storiesById.values()],
+  };
+}
+
+/** The tagger is another module and may be absent in a partial build; then there are no entities. */
+function loadDefaultTagger(): EntityTagger | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require('../tag/tagger') as { tagEntities?: EntityTagger }).tagEntities;
+  } catch (err) {
+    const missing = (err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && /tag[\\/]tagger/.test(String(err));
+    if (missing) return undefined;
+    throw err;
+  }
+}
+
+function without(keys: string[], keep: string[]): string[] {
+  const kept = new Set(keep);
+  return keys.filter((k) => !kept.has(k));
+}
+
+/**
+ * key → story ids, most recently touched last. Each list is capped so a
+ * ubiquitous key ("China") cannot make lookups grow with the archive; the
+ * stories dropped are the ones longest without a new article.
+ */
+class PostingIndex {
+  private readonly postings = new Map<string, Set<string>>();
+
+  constructor(private readonly limit: number) {}
+
+  get(key: string): Iterable<string> {
+    return this.postings.get(key) ?? [];
+  }
+
+  touchAll(storyId: string, keys: string[]): void {
+    for (const key of keys) {
+      let ids = this.postings.get(key);
+      if (!ids) this.postings.set(key, (ids = new Set()));
+      ids.delete(storyId); // re-insert to move it to the most recent end
+      ids.add(storyId);
+      if (ids.size > this.limit) ids.delete(ids.values().next().value as string);
+    }
+  }
+
+  removeAll(storyId: string, keys: string[]): void {
+    for (const key of keys) {
+      const ids = this.postings.get(key);
+      if (!ids) continue;
+      ids.delete(storyId);
+      if (ids.size === 0) this.postings.delete(key);
+    }
+  }
+}

@@ -1,0 +1,227 @@
+import {
+  addToStory,
+  candidateKeys,
+  createStoryClusterer,
+  decideAssignment,
+  DEFAULT_MERGE_OPTIONS,
+  scoreArticleToStory,
+  storyIdFor,
+  termVector,
+  type ArticleFeatures,
+  type ClustererArticle,
+  type CorpusStats,
+  type StoryState,
+} from '../../src/merge';
+
+const TENCENT = { entityId: 'org:tencent', salience: 0.9 };
+const NVIDIA = { entityId: 'org:nvidia', salience: 0.9 };
+const CHINA = { entityId: 'place:china', salience: 0.5 };
+const HUAWEI = { entityId: 'org:huawei', salience: 0.4 };
+
+/** One event (Tencent Cloud runs on Chinese chips) told by three outlets in their own words. */
+const CHIPS: ClustererArticle[] = [
+  {
+    id: 'wire/tencent-cloud-chips',
+    source: 'Meridian Wire',
+    publishedAt: '2026-09-16T07:55:00Z',
+    title: 'Tencent Cloud says AI infrastructure now compatible with major Chinese chips',
+    text:
+      "Tencent Holdings' cloud division said on Wednesday its artificial intelligence computing infrastructure " +
+      'had been fully adapted to support mainstream domestic Chinese chips, as US export restrictions limit ' +
+      "access to Nvidia processors. Its training and inference platforms now support Huawei's Ascend 910C, " +
+      "Cambricon's Siyuan 590 and Hygon's DCU accelerators, the company said at its AI Infrastructure Summit in Shenzhen.",
+    entities: [TENCENT, CHINA, HUAWEI, { entityId: 'org:nvidia', salience: 0.3 }],
+  },
+  {
+    id: 'ledger/tencent-home-grown-chips',
+    source: 'The Pacific Ledger',
+    publishedAt: '2026-09-16T09:40:00Z',
+    title: "Tencent Cloud's AI platform now runs on China's home-grown processors",
+    text:
+      'Executives speaking at the Tencent Cloud summit in Shenzhen said the training and inference stack now ' +
+      'supports Ascend 910C accelerators from Huawei, Siyuan 590 parts from Cambricon and Hygon DCU chips. ' +
+      'The adaptation lets customers move workloads away from Nvidia hardware, which export controls have made ' +
+      'scarce in China. Analysts called the move a milestone for domestic accelerators.',
+    entities: [TENCENT, HUAWEI, CHINA],
+  },
+  {
+    id: 'courier/tencent-interchangeable-accelerators',
+    source: 'Silicon Courier',
+    publishedAt: '2026-09-16T12:15:00Z',
+    title: 'Inside the push to make Ascend, Cambricon and Hygon accelerators interchangeable',
+    text:
+      'Tencent Cloud has rebuilt its operator libraries and model-serving layer so that the same inference ' +
+      'jobs run on Huawei Ascend, Cambricon Siyuan and Hygon DCU accelerators, engineers told the Shenzhen summit. ' +
+      'Switching between domestic chips and Nvidia cards now needs minimal code changes, the company said.',
+    entities: [TENCENT, HUAWEI, { entityId: 'org:cambricon', salience: 0.6 }],
+  },
+];
+
+/** Shares Tencent (and launch vocabulary) with CHIPS, but is another event. */
+const GAMES: ClustererArticle = {
+  id: 'courier/tencent-jade-horizon-launch',
+  source: 'Silicon Courier',
+  publishedAt: '2026-09-16T15:00:00Z',
+  title: 'Tencent launches open-world game Jade Horizon to ten million players',
+  text:
+    "Tencent's TiMi studio released the open-world role-playing game Jade Horizon on Wednesday, and the company " +
+    'said ten million players signed in within the first day. The game, free to play on phones and PCs, ' +
+    'is Tencent’s biggest launch of the year and a test of whether its gaming revenue can keep growing in China.',
+  entities: [TENCENT, { entityId: 'product:jade-horizon', salience: 0.8 }, CHINA],
+};
+
+/** Two Nvidia events on the same day: an earnings report and a Chinese antitrust ruling. */
+const NVIDIA_EARNINGS: ClustererArticle = {
+  id: 'capital/nvidia-quarterly-results',
+  source: 'Capital Markets Review',
+  publishedAt: '2026-09-16T20:30:00Z',
+  title: 'Nvidia quarterly revenue beats forecasts on data centre demand',
+  text:
+    'Nvidia reported record quarterly revenue of $61 billion, ahead of analyst forecasts, as data centre sales ' +
+    'rose 70 percent from a year earlier. Chief executive Jensen Huang said demand for its Rubin systems exceeds ' +
+    'supply, and guided next-quarter revenue above expectations. Shares rose 4 percent in after-hours trading.',
+  entities: [NVIDIA, { entityId: 'person:jensen-huang', salience: 0.5 }],
+};
+
+const NVIDIA_ANTITRUST: ClustererArticle = {
+  id: 'policy/samr-nvidia-antitrust',
+  source: 'The Policy Desk',
+  publishedAt: '2026-09-16T21:10:00Z',
+  title: "China's market regulator says Nvidia broke antitrust law",
+  text:
+    "China's State Administration for Market Regulation said a preliminary investigation found that Nvidia " +
+    'violated the anti-monopoly law in connection with its acquisition of Mellanox Technologies. SAMR said it ' +
+    'would continue the investigation, a move widely read as leverage in trade talks with Washington.',
+  entities: [NVIDIA, CHINA, { entityId: 'org:samr', salience: 0.7 }],
+};
+
+const ALL = [...CHIPS, GAMES, NVIDIA_EARNINGS, NVIDIA_ANTITRUST];
+
+function clusterAll(articles: ClustererArticle[]): Map<string, string> {
+  const clusterer = createStoryClusterer();
+  return new Map(articles.map((a) => [a.id, clusterer.add(a)]));
+}
+
+describe('createStoryClusterer', () => {
+  test('merges one event told by different outlets in different words', () => {
+    const ids = clusterAll(ALL);
+    const chipStories = new Set(CHIPS.map((a) => ids.get(a.id)));
+    expect(chipStories.size).toBe(1);
+  });
+
+  test('keeps apart articles that share only an entity', () => {
+    const ids = clusterAll(ALL);
+    const chipStory = ids.get(CHIPS[0].id);
+    expect(ids.get(GAMES.id)).not.toBe(chipStory);
+    expect(ids.get(NVIDIA_EARNINGS.id)).not.toBe(ids.get(NVIDIA_ANTITRUST.id));
+    expect(ids.get(NVIDIA_ANTITRUST.id)).not.toBe(chipStory);
+    expect(new Set(ids.values()).size).toBe(4);
+  });
+
+  test('explains each assignment', () => {
+    const clusterer = createStoryClusterer();
+    for (const a of ALL) clusterer.add(a);
+    const reasons = clusterer.assignments();
+    const founder = reasons.get(CHIPS[0].id);
+    expect(founder).toMatchObject({ storyId: storyIdFor(CHIPS[0].id), created: true });
+    const joiner = reasons.get(CHIPS[1].id);
+    expect(joiner).toMatchObject({ storyId: founder?.storyId, created: false });
+    expect(joiner?.score).toBeGreaterThanOrEqual(DEFAULT_MERGE_OPTIONS.threshold);
+    expect(joiner?.sharedEntities).toEqual(expect.arrayContaining(['org:tencent', 'org:huawei']));
+    expect(joiner?.sharedTerms).toEqual(expect.arrayContaining(['tencent']));
+    expect(reasons.get(GAMES.id)?.created).toBe(true);
+  });
+
+  test('is deterministic: the same order gives the same story ids', () => {
+    const first = clusterAll(ALL);
+    const second = clusterAll(ALL);
+    expect([...second]).toEqual([...first]);
+    expect(first.get(CHIPS[2].id)).toBe(storyIdFor(CHIPS[0].id));
+  });
+
+  test('re-adding an article returns its story without counting it twice', () => {
+    const clusterer = createStoryClusterer();
+    const storyId = clusterer.add(CHIPS[0]);
+    expect(clusterer.add(CHIPS[0])).toBe(storyId);
+    expect(clusterer.stories()).toHaveLength(1);
+    expect(clusterer.stories()[0].articleCount).toBe(1);
+  });
+
+  test('time decay keeps apart near-identical articles 30 days apart', () => {
+    const later = (days: number, a: ClustererArticle): ClustererArticle => ({
+      ...a,
+      id: `${a.id}/+${days}d`,
+      publishedAt: new Date(Date.parse(a.publishedAt as string) + days * 86_400_000).toISOString(),
+    });
+    const sameWeek = createStoryClusterer();
+    expect(sameWeek.add(later(1, CHIPS[1]))).toBe(sameWeek.add(CHIPS[0]));
+
+    const monthApart = createStoryClusterer();
+    const original = monthApart.add(CHIPS[0]);
+    expect(monthApart.add(later(30, CHIPS[1]))).not.toBe(original);
+    expect(monthApart.assignments().get(`${CHIPS[1].id}/+30d`)?.textSimilarity).toBeGreaterThan(DEFAULT_MERGE_OPTIONS.threshold);
+  });
+
+  test('tags articles that come without entities', () => {
+    const tag = jest.fn(() => ({ entities: [TENCENT] }));
+    const clusterer = createStoryClusterer({ tag });
+    clusterer.add({ ...CHIPS[0], entities: undefined });
+    clusterer.add(CHIPS[1]);
+    expect(tag).toHaveBeenCalledTimes(1);
+    expect(tag).toHaveBeenCalledWith(CHIPS[0].text, { title: CHIPS[0].title });
+    expect(clusterer.stories()[0].entityWeights).toEqual(expect.objectContaining({ 'org:tencent': 1.8 }));
+  });
+});
+
+describe('pure scoring', () => {
+  const stats = (docCount: number, df: Record<string, number> = {}): CorpusStats => ({
+    docCount,
+    df: (t) => df[t] ?? 1,
+  });
+  const features = (id: string, title: string, text: string, entities = [TENCENT]): ArticleFeatures => ({
+    id,
+    terms: termVector(title, text),
+    entities,
+  });
+
+  test('a shared entity alone never merges, however much it weighs', () => {
+    const story = addToStory(undefined, features('a', 'Mobile gaming revenue', 'Role-playing games sold well'), 'sA');
+    const article = features('b', 'Cloud inference chips', 'Accelerators adapted for model serving');
+    const entityHeavy = { ...DEFAULT_MERGE_OPTIONS, entityWeight: 1 };
+    const score = scoreArticleToStory(article, story, stats(2), entityHeavy);
+    expect(score).toMatchObject({ textSimilarity: 0, sharedEntities: ['org:tencent'] });
+    expect(score.score).toBeGreaterThan(entityHeavy.threshold);
+    expect(decideAssignment(article, [story], stats(2), entityHeavy).storyId).toBeNull();
+  });
+
+  test('addToStory returns a new state and prunes to the top terms', () => {
+    const founder = features('a', 'alpha bravo charlie', 'delta echo foxtrot');
+    const story = addToStory(undefined, founder, 'sA', { ...DEFAULT_MERGE_OPTIONS, topKTerms: 4 });
+    const grown = addToStory(story, features('b', 'alpha bravo', 'golf'), 'ignored', {
+      ...DEFAULT_MERGE_OPTIONS,
+      topKTerms: 4,
+    });
+    expect(Object.keys(story.termSums)).toHaveLength(4);
+    expect(grown).not.toBe(story);
+    expect(story.articleCount).toBe(1);
+    expect(grown).toMatchObject({ id: 'sA', articleCount: 2 });
+    expect(Object.keys(grown.termSums)).toEqual(expect.arrayContaining(['alpha', 'bravo']));
+    expect(Object.keys(grown.termSums)).toHaveLength(4);
+  });
+
+  test('ties go to the smaller story id whatever the candidate order', () => {
+    const founder = features('a', 'Ascend Cambricon Hygon accelerators', 'Tencent Cloud inference');
+    const twinA: StoryState = addToStory(undefined, founder, 's-b');
+    const twinB: StoryState = { ...twinA, id: 's-a' };
+    const article = features('c', 'Ascend Cambricon Hygon accelerators', 'Tencent Cloud inference');
+    expect(decideAssignment(article, [twinA, twinB], stats(3)).storyId).toBe('s-a');
+    expect(decideAssignment(article, [twinB, twinA], stats(3)).storyId).toBe('s-a');
+  });
+
+  test('candidate keys skip terms no other document has and passing entity mentions', () => {
+    const article = features('a', 'Ascend accelerators', 'unique', [TENCENT, { entityId: 'org:minor', salience: 0.05 }]);
+    const keys = candidateKeys(article, stats(10, { ascend: 3, accelerator: 2, uniqu: 1 }));
+    expect(keys.terms).toEqual(['accelerator', 'ascend']);
+    expect(keys.entityIds).toEqual(['org:tencent']);
+  });
+});
