@@ -3,7 +3,17 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+    // jsdom 29 requires @exodus/bytes, which is ESM only. Node 20.19 loads it
+    // through require(esm), but jest's module runtime cannot, so jest compiles
+    // it to CommonJS.
+    '^.+/node_modules/(@exodus/bytes|parse5|entities|@asamuzakjp/[^/]+|@csstools/[^/]+|@bramus/specificity|css-tree|tough-cookie)/.+\\.m?js$': [
+      'ts-jest',
+      { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022', isolatedModules: true, esModuleInterop: true } },
+    ],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!(@exodus/bytes|parse5|entities|@asamuzakjp/[^/]+|@csstools/[^/]+|@bramus/specificity|css-tree|tough-cookie)/)'],
   // One redis-server per test run, on a free port, never the shared one on 6379.
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
   globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',

@@ -40,7 +40,7 @@ export const DEFAULTS = {
   extract: { maxHtmlBytes: 5 * 1024 * 1024 },
   merge: {
     /** Score at or above which an article joins an existing story. */
-    threshold: 0.3,
+    threshold: 0.22,
     /** Articles further apart than this decay towards a new story. */
     windowHours: 72,
     /** Horizon for "how we got here" related stories. */

@@ -89,6 +89,8 @@ export async function startRedisServer(opts: { bin?: string; appendonly?: boolea
       stopped = true;
       await new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
+        // The child is unref'd while running; hold the event loop until it has exited.
+        child.ref();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), 3000).unref();

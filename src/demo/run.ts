@@ -1,0 +1,164 @@
+import { writeFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import { loadConfig, type StorylineConfig } from '../../config';
+import { QUEUE_NAMES } from '../../queues';
+import { startStageWorkers } from '../../workers';
+import { openRuntime } from '../../workers/runtime';
+import { syncFeedSchedulers, unscheduleFeed } from '../../workers/schedule';
+import { articleIdFor, canonicalizeUrl } from '../feeds/canonical-url';
+import { clearPrefix } from '../store/redis';
+import type { Story } from '../types';
+import { STAGES } from '../types';
+import { createLogger, redactUrl } from '../util/logger';
+import { redisServerAvailable, REDIS_INSTALL_HINT, startRedisServer, type RedisServerHandle } from '../util/redis-server';
+import { startDemoServer } from './server';
+
+export interface DemoOptions {
+  /** Redis to use; else REDIS_URL, else 127.0.0.1:6379, else a private redis-server. */
+  redisUrl?: string;
+  prefix?: string;
+  jsonFile?: string;
+  /** Give up if the queues are not quiet by then. */
+  timeoutMs?: number;
+  /** Print the summary (the CLI does; tests do not). */
+  print?: boolean;
+  logLevel?: string;
+}
+
+export interface DemoResult {
+  stories: Story[];
+  /** articleId → ground-truth event, for every article the demo served. */
+  served: Map<string, { event: string; outlet: string; url: string }>;
+  failed: Array<{ queue: string; jobId?: string; reason: string }>;
+  wallMs: number;
+  redis: string;
+}
+
+async function pingRedis(url: string): Promise<boolean> {
+  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: () => null });
+  probe.on('error', () => undefined);
+  try {
+    await probe.connect();
+    return (await probe.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}
+
+/** REDIS_URL, else a Redis on 127.0.0.1:6379, else a redis-server we start on a free port. */
+export async function resolveDemoRedis(explicit?: string): Promise<{ url: string; owned?: RedisServerHandle }> {
+  if (explicit) return { url: explicit };
+  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL };
+  const local = 'redis://127.0.0.1:6379';
+  if (await pingRedis(local)) return { url: local };
+  if (!redisServerAvailable()) throw new Error(REDIS_INSTALL_HINT);
+  const owned = await startRedisServer();
+  return { url: owned.url, owned };
+}
+
+/** Waits until every feed was polled and no stage has work left (twice in a row). */
+async function waitUntilQuiet(cfg: StorylineConfig, rt: Awaited<ReturnType<typeof openRuntime>>, feedIds: string[], timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  let quietChecks = 0;
+  while (quietChecks < 2) {
+    if (Date.now() > deadline) throw new Error(`demo: queues not quiet after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+    const states = await Promise.all(feedIds.map((id) => rt.store.getFeedState(id)));
+    const polled = states.every((s) => s.lastPollAt);
+    let busy = 0;
+    for (const stage of STAGES) {
+      const counts = await rt.queues[stage].getJobCounts('waiting', 'active', 'prioritized', 'waiting-children');
+      busy += Object.values(counts).reduce((a, b) => a + b, 0);
+      // The feeds queue always holds the next scheduled poll as a delayed job; other stages must drain retries too.
+      if (stage !== 'feeds') busy += (await rt.queues[stage].getJobCounts('delayed')).delayed ?? 0;
+    }
+    quietChecks = polled && busy === 0 ? quietChecks + 1 : 0;
+  }
+  void cfg;
+}
+
+export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
+  const started = Date.now();
+  const redisChoice = await resolveDemoRedis(opts.redisUrl);
+  const site = await startDemoServer();
+  const prefix = opts.prefix ?? 'storyline-demo';
+  let cfg: StorylineConfig;
+  try {
+    cfg = loadConfig((raw) => {
+      const c = raw as { redis: { url: string; prefix: string }; fetch: { allowPrivateCidrs: string[] }; feeds: { list: unknown; pollIntervalMs: number }; log: { level: string } };
+      c.redis.url = redisChoice.url;
+      c.redis.prefix = prefix;
+      // The demo origin is on loopback: opt in explicitly, the SSRF guard refuses it otherwise.
+      c.fetch.allowPrivateCidrs = ['127.0.0.0/8', '::1/128'];
+      c.feeds.list = site.feeds;
+      c.feeds.pollIntervalMs = 60_000;
+      c.log.level = opts.logLevel ?? process.env.LOG_LEVEL ?? 'warn';
+    }, { ...process.env, REDIS_URL: undefined, STORYLINE_PREFIX: undefined });
+  } catch (err) {
+    await site.close();
+    await redisChoice.owned?.stop();
+    throw err;
+  }
+  const logger = createLogger(cfg.log.level, { role: 'demo' });
+  const rt = await openRuntime(cfg, logger);
+  try {
+    // On a shared Redis the demo owns only its prefix, and starts it clean.
+    await clearPrefix(rt.redis, prefix);
+    const workers = startStageWorkers([...STAGES], rt);
+    await syncFeedSchedulers(rt.queues.feeds, rt.store, cfg);
+    try {
+      await waitUntilQuiet(cfg, rt, site.feeds.map((f) => f.id), opts.timeoutMs ?? 80_000);
+    } finally {
+      for (const f of site.feeds) await unscheduleFeed(rt.queues.feeds, f.id);
+      await workers.close();
+    }
+    const stories = await rt.store.listStories(10_000);
+    const failed: DemoResult['failed'] = [];
+    for (const stage of STAGES) {
+      for (const job of await rt.queues[stage].getFailed(0, 1000)) {
+        failed.push({ queue: QUEUE_NAMES[stage], jobId: job.id, reason: job.failedReason });
+      }
+    }
+    const served = new Map(
+      site.articles.map((a) => [articleIdFor(canonicalizeUrl(a.url)), { event: a.event, outlet: a.outlet, url: a.url }]),
+    );
+    const result: DemoResult = { stories, served, failed, wallMs: Date.now() - started, redis: redactUrl(redisChoice.url) };
+    if (opts.jsonFile) writeFileSync(opts.jsonFile, JSON.stringify(stories, null, 2));
+    if (opts.print) printSummary(result, prefix);
+    return result;
+  } finally {
+    await rt.close();
+    await site.close();
+    await redisChoice.owned?.stop();
+  }
+}
+
+function printSummary(r: DemoResult, prefix: string): void {
+  const sorted = [...r.stories].sort((a, b) => b.articles.length - a.articles.length || a.title.localeCompare(b.title));
+  const articles = sorted.reduce((n, s) => n + s.articles.length, 0);
+  const outlets = new Set(sorted.flatMap((s) => s.sources));
+  const lines: string[] = [];
+  lines.push('');
+  lines.push(`Storyline demo: ${articles} articles from ${outlets.size} outlets merged into ${sorted.length} stories in ${(r.wallMs / 1000).toFixed(1)} s`);
+  lines.push(`Redis ${r.redis}, key prefix "${prefix}:"`);
+  sorted.forEach((s, i) => {
+    lines.push('');
+    lines.push(`${i + 1}. ${s.title}`);
+    lines.push(`   ${s.articles.length} article${s.articles.length === 1 ? '' : 's'} from ${s.sources.join(', ')}`);
+    const top = s.entities.slice(0, 6).map((e) => `${e.name} (${e.type}, ${e.count})`);
+    if (top.length) lines.push(`   entities: ${top.join(', ')}`);
+    const lead = s.briefing.whatHappened[0];
+    if (lead) lines.push(`   what happened: ${lead.length > 220 ? `${lead.slice(0, 217)}...` : lead}`);
+    for (const rel of s.briefing.howWeGotHere.slice(0, 2)) lines.push(`   how we got here: ${rel.title}`);
+  });
+  lines.push('');
+  if (r.failed.length) {
+    lines.push(`${r.failed.length} job(s) in the failed sets:`);
+    for (const f of r.failed.slice(0, 10)) lines.push(`   [${f.queue}] ${f.jobId}: ${f.reason}`);
+  } else {
+    lines.push('No failed jobs.');
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+}

@@ -1,0 +1,2 @@
+export { extractArticle, ExtractError } from './extract';
+export type { ExtractOptions, ExtractErrorCode } from './extract';

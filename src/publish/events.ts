@@ -1,0 +1,86 @@
+import { CloudEvent } from 'cloudevents';
+import type { Article, ArticleEntity, AssignmentReason, Story } from '../types';
+
+/*
+ * CloudEvents 1.0, structured JSON mode. The `cloudevents` SDK validates the
+ * envelope (spec version, required attributes) so we do not hand-roll it.
+ * Event ids are stable per (article) and per (story, version): a consumer can
+ * deduplicate on `id`, and a retried publish cannot mint a second id.
+ */
+
+export const EVENT_TYPES = {
+  articleEnriched: 'article.enriched.v1',
+  storyCreated: 'story.created.v1',
+  storyUpdated: 'story.updated.v1',
+} as const;
+
+export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
+
+export interface StreamEvent {
+  id: string;
+  type: EventType;
+  /** The whole CloudEvent as JSON (structured mode). */
+  json: string;
+}
+
+export interface ArticleEnrichedData {
+  article: Omit<Article, 'text'> & { textLength: number };
+  entities: Array<Pick<ArticleEntity, 'entityId' | 'name' | 'type' | 'kind' | 'salience'>>;
+  storyId: string;
+  assignment: AssignmentReason;
+}
+
+export function articleEventId(articleId: string): string {
+  return `article-${articleId}`;
+}
+
+export function storyEventId(storyId: string, version: number): string {
+  return `story-${storyId}-v${version}`;
+}
+
+function toStreamEvent<T>(ce: CloudEvent<T>): StreamEvent {
+  ce.validate();
+  return { id: ce.id, type: ce.type as EventType, json: JSON.stringify(ce.toJSON()) };
+}
+
+export function buildArticleEvent(
+  source: string,
+  article: Article,
+  entities: ArticleEntity[],
+  assignment: AssignmentReason,
+): StreamEvent {
+  const { text, ...rest } = article;
+  const data: ArticleEnrichedData = {
+    article: { ...rest, textLength: text.length },
+    entities: entities.map(({ entityId, name, type, kind, salience }) => ({ entityId, name, type, kind, salience })),
+    storyId: assignment.storyId,
+    assignment,
+  };
+  return toStreamEvent(
+    new CloudEvent<ArticleEnrichedData>({
+      specversion: '1.0',
+      id: articleEventId(article.id),
+      source,
+      type: EVENT_TYPES.articleEnriched,
+      subject: article.id,
+      time: article.fetch.fetchedAt,
+      datacontenttype: 'application/json',
+      data,
+    }),
+  );
+}
+
+export function buildStoryEvent(source: string, story: Story, created: boolean): StreamEvent {
+  return toStreamEvent(
+    new CloudEvent<Story>({
+      specversion: '1.0',
+      id: storyEventId(story.id, story.version),
+      source,
+      type: created ? EVENT_TYPES.storyCreated : EVENT_TYPES.storyUpdated,
+      subject: story.id,
+      time: story.updatedAt,
+      datacontenttype: 'application/json',
+      data: story,
+    }),
+  );
+}

@@ -1,0 +1,41 @@
+/**
+ * Every Redis key Storyline writes, in one place. All keys start with the
+ * configured prefix so a run can be isolated (demo, tests) and cleared.
+ *
+ * Redis Cluster: records are addressed one key at a time, except the merge
+ * stage's atomic MULTI, which touches story, index and assignment keys
+ * together. Giving the prefix a hash tag (`{storyline}`) puts every key in one
+ * slot, which keeps MULTI legal at the price of one shard; see docs/design.md.
+ */
+export function keyspace(prefix: string) {
+  const k = (...parts: string[]) => [prefix, ...parts].join(':');
+  return {
+    prefix,
+    /** Hash feedId → FeedConfig JSON. */
+    feeds: k('feeds'),
+    /** Hash of per-feed polling state. */
+    feedState: (feedId: string) => k('feed', feedId, 'state'),
+    item: (articleId: string) => k('item', articleId),
+    articleFeeds: (articleId: string) => k('article', articleId, 'feeds'),
+    /** Raw HTML (gzip), kept only for a while: extraction can be replayed within the TTL. */
+    html: (articleId: string) => k('html', articleId),
+    fetched: (articleId: string) => k('fetched', articleId),
+    article: (articleId: string) => k('article', articleId),
+    tagged: (articleId: string) => k('tagged', articleId),
+    /** Merge index (see src/store/merge-store.ts). */
+    mergeDocCount: k('merge', 'docs'),
+    mergeDf: k('merge', 'df'),
+    mergeState: (storyId: string) => k('merge', 'state', storyId),
+    mergeEntityIndex: (entityId: string) => k('merge', 'idx', 'e', entityId),
+    mergeTermIndex: (term: string) => k('merge', 'idx', 't', term),
+    assignment: (articleId: string) => k('merge', 'assign', articleId),
+    story: (storyId: string) => k('story', storyId),
+    storyVersion: (storyId: string, version: number) => k('story', storyId, 'v', String(version)),
+    /** Sorted set of story ids by last update (ms). */
+    stories: k('stories'),
+    events: (stream: string) => k(stream),
+    eventSeen: (eventId: string) => k('event-seen', eventId),
+  };
+}
+
+export type Keyspace = ReturnType<typeof keyspace>;

@@ -1,0 +1,35 @@
+import type { Job } from 'bullmq';
+import { UnrecoverableError } from 'bullmq';
+import { jobIdFor } from '../queues';
+import { decodeBody } from '../src/feeds/charset';
+import { FetchError } from '../src/fetch/http';
+import type { ArticleJobData, FetchFacts } from '../src/types';
+import type { StageContext } from './context';
+
+/** fetch stage: GET the article page within the configured limits and store the HTML. */
+export async function processFetchJob(job: Job<ArticleJobData>, ctx: StageContext): Promise<FetchFacts> {
+  const { articleId } = job.data;
+  const log = ctx.logger.child({ queue: 'fetch', jobId: job.id, articleId, feedId: job.data.feedId });
+  const item = await ctx.store.getFeedItem(articleId);
+  let res;
+  try {
+    res = await ctx.http.fetch(item.link);
+  } catch (err) {
+    if (err instanceof FetchError && !err.retryable) throw new UnrecoverableError(`${err.code}: ${err.message}`);
+    throw err;
+  }
+  const html = decodeBody(res.body, res.contentType);
+  const facts: FetchFacts = {
+    status: res.status,
+    finalUrl: res.finalUrl,
+    bytes: res.bytes,
+    contentType: res.contentType,
+    redirects: res.redirects,
+    fetchedAt: new Date().toISOString(),
+    timings: { totalMs: Math.round(res.totalMs) },
+  };
+  await ctx.store.saveFetched(articleId, html, facts);
+  await ctx.queues.extract.add('extract', { articleId }, { jobId: jobIdFor('extract', articleId) });
+  log.debug({ status: res.status, bytes: res.bytes, ms: facts.timings.totalMs }, 'page fetched');
+  return facts;
+}

@@ -1,0 +1,167 @@
+import type { Job } from 'bullmq';
+import type { StorylineConfig } from '../config';
+import { jobIdFor } from '../queues';
+import { buildBriefing } from '../src/merge/briefing';
+import { resolveMergeOptions, type MergeOptions } from '../src/merge/score';
+import { termVector } from '../src/merge/terms';
+import { MergeStore } from '../src/store/merge-store';
+import { entityById } from '../src/tag';
+import type { ArticleJobData, Briefing, PublishJobData, Story, StoryArticleRef } from '../src/types';
+import { SCHEMA_VERSION } from '../src/types';
+import type { StageContext } from './context';
+
+/** Members whose text feeds the briefing; older members stay in the timeline. */
+const BRIEFING_MEMBERS = 25;
+const MAX_RELATED = 5;
+/*
+ * A related earlier story shares several salient entities and some wording,
+ * but scored below the merge threshold. Chosen by looking at the demo corpus;
+ * the storylines issue tunes these on data.
+ */
+const RELATED_MIN_SHARED_ENTITIES = 2;
+const RELATED_MIN_ENTITY_OVERLAP = 0.25;
+const RELATED_MIN_TEXT_SIMILARITY = 0.05;
+
+export function mergeOptionsFrom(cfg: StorylineConfig): MergeOptions {
+  return resolveMergeOptions({ threshold: cfg.merge.threshold, timeWindowMs: cfg.merge.windowHours * 3600_000 });
+}
+
+/**
+ * merge stage: assign the article to a story (single writer, see
+ * src/store/merge-store.ts), rebuild the story's briefing, and hand the new
+ * story version to publish.
+ */
+export async function processMergeJob(job: Job<ArticleJobData>, ctx: StageContext): Promise<PublishJobData> {
+  const { articleId } = job.data;
+  const log = ctx.logger.child({ queue: 'merge', jobId: job.id, articleId });
+  const mergeStore = new MergeStore(ctx.redis, ctx.store.keys, mergeOptionsFrom(ctx.cfg));
+
+  // A retry after a crash between commit and enqueue: the assignment stands, just hand it on.
+  const known = await mergeStore.getAssignment(articleId);
+  if (known) {
+    const data: PublishJobData = {
+      articleId,
+      storyId: known.reason.storyId,
+      storyVersion: known.storyVersion,
+      created: known.reason.created,
+    };
+    await ctx.queues.publish.add('publish', data, { jobId: jobIdFor('publish', articleId) });
+    return data;
+  }
+
+  const [article, entities] = await Promise.all([ctx.store.getArticle(articleId), ctx.store.getTagged(articleId)]);
+  const publishedAt = article.publishedAt ? Date.parse(article.publishedAt) : NaN;
+  const plan = await mergeStore.plan({
+    id: articleId,
+    terms: termVector(article.title, article.text),
+    entities: entities.map((e) => ({ entityId: e.entityId, salience: e.salience })),
+    publishedAt: Number.isNaN(publishedAt) ? undefined : publishedAt,
+  });
+
+  const previous = plan.created ? undefined : await ctx.store.getStory(plan.storyId);
+  const ref: StoryArticleRef = {
+    id: article.id,
+    title: article.title,
+    source: article.source,
+    url: article.canonicalUrl,
+    publishedAt: article.publishedAt,
+  };
+  const members = [...(previous?.articles ?? []).filter((a) => a.id !== articleId), ref];
+
+  // Member texts for the briefing: the newest ones, this article included.
+  const briefingIds = [...members]
+    .sort((a, b) => (b.publishedAt ?? '').localeCompare(a.publishedAt ?? ''))
+    .slice(0, BRIEFING_MEMBERS)
+    .map((m) => m.id);
+  const memberArticles = await Promise.all(
+    briefingIds.map(async (id) => {
+      if (id === articleId) return { article, entities };
+      try {
+        return { article: await ctx.store.getArticle(id), entities: await ctx.store.getTagged(id) };
+      } catch {
+        return undefined; // expired member: it stays in the timeline, not in the briefing
+      }
+    }),
+  );
+
+  const related = await relatedStories(ctx, plan.others, previous?.briefing.howWeGotHere ?? [], ctx.cfg, publishedAt);
+  const built = buildBriefing({
+    articles: memberArticles
+      .filter((m): m is NonNullable<typeof m> => !!m)
+      .map(({ article: a, entities: e }) => ({
+        id: a.id,
+        title: a.title,
+        text: a.text,
+        source: a.source,
+        url: a.canonicalUrl,
+        publishedAt: a.publishedAt,
+        entities: e,
+      })),
+    related,
+    cardFor: (id) => entityById(id),
+  });
+
+  const now = new Date().toISOString();
+  const story: Story = {
+    schemaVersion: SCHEMA_VERSION,
+    id: plan.storyId,
+    version: (previous?.version ?? 0) + 1,
+    title: built.title,
+    createdAt: previous?.createdAt ?? now,
+    updatedAt: now,
+    articles: members.sort((a, b) => (a.publishedAt ?? '').localeCompare(b.publishedAt ?? '')),
+    sources: [...new Set(members.map((m) => m.source))].sort(),
+    entities: built.entities,
+    briefing: { ...built.briefing, timeline: members },
+  };
+
+  await plan.commit(ctx.redis, (multi) =>
+    MergeStore.writeStory(multi, ctx.store.keys, story, { reason: plan.reason, storyVersion: story.version }, articleId, {
+      recordTtlSec: ctx.cfg.retention.recordTtlSec,
+      // Snapshots only need to outlive the publish job that reads them (retries included).
+      snapshotTtlSec: Math.min(ctx.cfg.retention.recordTtlSec, 7 * 24 * 3600),
+    }),
+  );
+  const data: PublishJobData = { articleId, storyId: story.id, storyVersion: story.version, created: plan.created };
+  await ctx.queues.publish.add('publish', data, { jobId: jobIdFor('publish', articleId) });
+  log.info(
+    {
+      storyId: story.id,
+      storyVersion: story.version,
+      created: plan.created,
+      score: Number(plan.reason.score.toFixed(3)),
+      sharedTerms: plan.reason.sharedTerms.slice(0, 5),
+    },
+    plan.created ? 'story created' : 'article joined story',
+  );
+  return data;
+}
+
+/**
+ * "How we got here": earlier stories this article touched but did not join,
+ * sharing salient entities or some text, within the related-stories horizon.
+ */
+async function relatedStories(
+  ctx: StageContext,
+  others: Array<{ storyId: string; textSimilarity: number; entityOverlap: number; sharedEntities: string[]; lastAt?: number }>,
+  previous: Briefing['howWeGotHere'],
+  cfg: StorylineConfig,
+  articleTime: number,
+): Promise<Briefing['howWeGotHere']> {
+  const horizonMs = cfg.merge.relatedDays * 24 * 3600_000;
+  const now = Number.isNaN(articleTime) ? Date.now() : articleTime;
+  const picked = others
+    .filter((o) => o.sharedEntities.length >= RELATED_MIN_SHARED_ENTITIES && o.entityOverlap >= RELATED_MIN_ENTITY_OVERLAP)
+    .filter((o) => o.textSimilarity >= RELATED_MIN_TEXT_SIMILARITY)
+    .filter((o) => o.lastAt === undefined || (o.lastAt <= now && now - o.lastAt <= horizonMs))
+    .sort((a, b) => b.entityOverlap + b.textSimilarity - (a.entityOverlap + a.textSimilarity))
+    .slice(0, MAX_RELATED);
+  const ids = [...new Set([...previous.map((p) => p.storyId), ...picked.map((o) => o.storyId)])].slice(0, MAX_RELATED);
+  // Re-read each related story: its title changes as it grows.
+  const out: Briefing['howWeGotHere'] = [];
+  for (const id of ids) {
+    const s = await ctx.store.getStory(id);
+    if (s) out.push({ storyId: s.id, title: s.title, date: s.articles[0]?.publishedAt });
+  }
+  return out;
+}

@@ -1,0 +1,19 @@
+import type { Job } from 'bullmq';
+import { jobIdFor } from '../queues';
+import { tagEntities } from '../src/tag';
+import type { ArticleJobData } from '../src/types';
+import type { StageContext } from './context';
+
+/** tag stage: link gazetteer entities and recognise other names. */
+export async function processTagJob(job: Job<ArticleJobData>, ctx: StageContext): Promise<{ entities: number }> {
+  const { articleId } = job.data;
+  const article = await ctx.store.getArticle(articleId);
+  const { entities } = tagEntities(article.text, { title: article.title });
+  await ctx.store.saveTagged(articleId, entities);
+  await ctx.queues.merge.add('merge', { articleId }, { jobId: jobIdFor('merge', articleId) });
+  ctx.logger.debug(
+    { queue: 'tag', jobId: job.id, articleId, entities: entities.length, top: entities.slice(0, 3).map((e) => e.entityId) },
+    'article tagged',
+  );
+  return { entities: entities.length };
+}
