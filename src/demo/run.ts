@@ -1,5 +1,4 @@
 import { writeFileSync } from 'node:fs';
-import { Redis } from 'ioredis';
 import { loadConfig, type StorylineConfig } from '../../config';
 import { QUEUE_NAMES } from '../../queues';
 import { startStageWorkers } from '../../workers';
@@ -10,7 +9,7 @@ import { clearPrefix } from '../store/redis';
 import type { Story } from '../types';
 import { STAGES } from '../types';
 import { createLogger, redactUrl } from '../util/logger';
-import { redisServerAvailable, REDIS_INSTALL_HINT, startRedisServer, type RedisServerHandle } from '../util/redis-server';
+import { redisAnswers, redisServerAvailable, REDIS_INSTALL_HINT, startRedisServer, type RedisServerHandle } from '../util/redis-server';
 import { startDemoServer } from './server';
 
 export interface DemoOptions {
@@ -35,23 +34,18 @@ export interface DemoResult {
 }
 
 async function pingRedis(url: string): Promise<boolean> {
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: () => null });
-  probe.on('error', () => undefined);
-  try {
-    await probe.connect();
-    return (await probe.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
+  const u = new URL(url);
+  return redisAnswers(u.hostname, Number(u.port || 6379));
 }
 
 /** REDIS_URL, else a Redis on 127.0.0.1:6379, else a redis-server we start on a free port. */
-export async function resolveDemoRedis(explicit?: string): Promise<{ url: string; owned?: RedisServerHandle }> {
+export async function resolveDemoRedis(
+  explicit?: string,
+  env: NodeJS.ProcessEnv = process.env,
+  local = 'redis://127.0.0.1:6379',
+): Promise<{ url: string; owned?: RedisServerHandle }> {
   if (explicit) return { url: explicit };
-  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL };
-  const local = 'redis://127.0.0.1:6379';
+  if (env.REDIS_URL) return { url: env.REDIS_URL };
   if (await pingRedis(local)) return { url: local };
   if (!redisServerAvailable()) throw new Error(REDIS_INSTALL_HINT);
   const owned = await startRedisServer();

@@ -34,20 +34,28 @@ export const REDIS_INSTALL_HINT =
   'redis-server was not found. Install it (Debian/Ubuntu: `sudo apt-get install -y redis-server`, macOS: `brew install redis`), ' +
   'or run `docker compose up -d redis` and set REDIS_URL=redis://127.0.0.1:6379.';
 
+/**
+ * One PING over a plain socket: true when a Redis that needs no password
+ * answers. (A failed ioredis connect leaves timers behind for seconds.)
+ */
+export function redisAnswers(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const sock = net.connect(port, host);
+    const done = (ok: boolean) => {
+      sock.destroy();
+      resolve(ok);
+    };
+    sock.setTimeout(timeoutMs, () => done(false));
+    sock.once('connect', () => sock.write('PING\r\n'));
+    sock.once('data', (buf) => done(buf.toString().startsWith('+PONG')));
+    sock.once('error', () => done(false));
+  });
+}
+
 async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const sock = net.connect(port, '127.0.0.1');
-      sock.once('connect', () => {
-        sock.write('PING\r\n');
-      });
-      sock.once('data', (buf) => {
-        sock.destroy();
-        resolve(buf.toString().startsWith('+PONG'));
-      });
-      sock.once('error', () => resolve(false));
-    });
+    const ok = await redisAnswers('127.0.0.1', port);
     if (ok) return;
     if (Date.now() > deadline) throw new Error(`redis-server did not answer on port ${port} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
