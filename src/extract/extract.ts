@@ -45,6 +45,11 @@ type Method = ExtractedArticle['method'];
 /**
  * Pages over `maxHtmlBytes` are truncated rather than refused: the article body
  * almost always sits in the first megabytes, and the parser copes with the cut.
+ * The result does not flag it; a caller that wants to log it compares the
+ * page's UTF-8 size with the limit.
+ *
+ * Throws ExtractError for input that is empty, binary or not markup, for an
+ * unparsable `url`, and when no method finds any text.
  */
 export function extractArticle(html: string, url: string, opts: ExtractOptions = {}): ExtractedArticle {
   if (html.trim() === '') throw new ExtractError('EMPTY_INPUT', 'empty HTML');
@@ -100,11 +105,20 @@ const MAX_CONTROL_CHAR_SHARE = 0.02;
 
 function assertLooksLikeHtml(source: string): void {
   const sample = source.slice(0, SNIFF_CHARS);
-  const controlChars = sample.match(/[\x00-\x08\x0B\x0E-\x1F]/g)?.length ?? 0;
-  if (controlChars / sample.length > MAX_CONTROL_CHAR_SHARE || sample.startsWith('%PDF-')) {
+  if (countControlChars(sample) / sample.length > MAX_CONTROL_CHAR_SHARE || sample.startsWith('%PDF-')) {
     throw new ExtractError('NOT_HTML', 'input looks binary, not HTML');
   }
   if (!/<[a-z!?/]/i.test(sample)) throw new ExtractError('NOT_HTML', 'input has no HTML markup');
+}
+
+/** C0 control characters other than the whitespace ones (tab, LF, FF, CR). */
+function countControlChars(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0c && code !== 0x0d) count++;
+  }
+  return count;
 }
 
 // ---------------------------------------------------------------------------
@@ -142,6 +156,8 @@ function extractBody(
 }
 
 function readabilityText(doc: Document): string {
+  // Readability refuses such pages anyway; counting first saves cloning a huge DOM for nothing.
+  if (doc.getElementsByTagName('*').length > READABILITY_OPTIONS.maxElemsToParse) return '';
   const clone = doc.cloneNode(true) as Document;
   removeBoilerplate(clone);
   try {
@@ -153,7 +169,7 @@ function readabilityText(doc: Document): string {
     const content = reader.parse()?.content;
     return content ? htmlToText(content) : '';
   } catch {
-    // Readability throws on pages over maxElemsToParse elements; the fallbacks still apply.
+    // A page Readability cannot handle is not fatal: the fallbacks still apply.
     return '';
   }
 }
@@ -171,12 +187,14 @@ function richTextToText(doc: Document, raw: string | undefined): string {
 /** Link-heavy blocks (menus, teaser lists) are not article text. */
 const MAX_LINK_DENSITY = 0.5;
 
-/** The element whose child paragraphs hold the most non-link text. */
+/**
+ * The element whose child paragraphs hold the most non-link text. Cleans `doc`
+ * in place: metadata and Readability are done with it by now.
+ */
 function densestBlockText(doc: Document): string {
-  const clone = doc.cloneNode(true) as Document;
-  removeBoilerplate(clone);
+  removeBoilerplate(doc);
   const paragraphCharsByParent = new Map<Element, number>();
-  for (const paragraph of clone.querySelectorAll('p')) {
+  for (const paragraph of doc.querySelectorAll('p')) {
     const parent = paragraph.parentElement;
     if (!parent) continue;
     const chars = collapseWhitespace(paragraph.textContent ?? '').length;
@@ -207,12 +225,12 @@ function linkChars(el: Element): number {
   return chars;
 }
 
-const NBSP = 0xa0;
-
 /** Text outside links: a mega-menu is big but holds no prose. */
 function proseChars(el: Element): number {
   return visibleChars(el) - linkChars(el);
 }
+
+const NBSP = 0xa0;
 
 /** Non-whitespace characters: source indentation can outweigh the text itself. */
 function visibleChars(node: Node): number {
@@ -234,9 +252,7 @@ function dropTitleAndAbove(text: string, title: string): string {
   if (!title) return text;
   const blocks = text.split('\n\n');
   const wanted = comparable(title);
-  const titleIndex = blocks
-    .slice(0, MAX_BLOCKS_ABOVE_TITLE + 1)
-    .findIndex((block) => comparable(block) === wanted);
+  const titleIndex = blocks.slice(0, MAX_BLOCKS_ABOVE_TITLE + 1).findIndex((block) => comparable(block) === wanted);
   return titleIndex === -1 ? text : blocks.slice(titleIndex + 1).join('\n\n');
 }
 
@@ -255,16 +271,31 @@ const BOILERPLATE_ROLES = new Set(['navigation', 'complementary']);
 
 /**
  * class/id words of share bars, newsletter boxes, related-story lists, ads,
- * captions, credits, bylines and comments. Matched at a word start ("article-
- * related", "shareBar") so "unrelated" does not match; "shared", "subscriber"
- * and "commentary" often wrap real text, so they are excluded.
+ * captions, photo credits, bylines, author boxes, side rails and comments.
+ * Matched at a word start ("article-related", "shareBar") so "unrelated" does
+ * not match; "shared", "subscriber" and "commentary" often wrap real text.
  */
 const BOILERPLATE_WORD_STARTS = [
-  'share(?!d)', 'sharing', 'social', 'newsletter', 'subscribe(?!r)', 'related', 'recommend', 'trending',
-  'promo', 'advert', 'byline', 'author', 'caption', 'credit', 'comment(?!ary)', 'rail', 'breadcrumb',
+  'share(?!d)',
+  'sharing',
+  'social',
+  'newsletter',
+  'subscribe(?!r)',
+  'related',
+  'recommend',
+  'trending',
+  'promo',
+  'advert',
+  'byline',
+  'author',
+  'caption',
+  'credit',
+  'comment(?!ary)',
+  'rail',
+  'breadcrumb',
   'copyright',
 ];
-/** Short words that must stand alone: "ad-slot" but not "header" or "adapt". */
+/** Short words that must stand alone ("ad-slot", "post-date"), not "header" or "update". */
 const BOILERPLATE_WHOLE_WORDS = ['ad', 'ads', 'date', 'timestamp', 'tags'];
 /** Matched anywhere: sites glue them on ("inlinegallery", "resgallery"). */
 const BOILERPLATE_SUBSTRINGS = ['gallery', 'slideshow', 'carousel'];
@@ -319,8 +350,7 @@ function primaryContentElement(elements: Element[]): Element | undefined {
   let best: Element | undefined;
   let bestChars = 0;
   for (const el of elements) {
-    const isCandidate =
-      el.localName === 'article' || el.localName === 'main' || el.getAttribute('itemprop') === 'articleBody';
+    const isCandidate = el.localName === 'article' || el.localName === 'main' || el.getAttribute('itemprop') === 'articleBody';
     if (!isCandidate || !el.isConnected) continue;
     const chars = visibleChars(el);
     if (chars > bestChars) {

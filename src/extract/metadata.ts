@@ -134,7 +134,9 @@ function readJsonLd(doc: Document): JsonLd {
   }
   const byId = new Map<string, JsonObject>();
   for (const node of nodes) {
-    if (typeof node['@id'] === 'string' && !byId.has(node['@id'])) byId.set(node['@id'], node);
+    // A bare {"@id": …} is a reference to the node, not the node itself.
+    const isReference = Object.keys(node).length === 1;
+    if (typeof node['@id'] === 'string' && !isReference && !byId.has(node['@id'])) byId.set(node['@id'], node);
   }
   const articles = nodes.filter((node) => jsonLdTypes(node).some((type) => ARTICLE_TYPE.test(type)));
   const article = articles.find((node) => jsonLdString(node.headline)) ?? articles[0];
@@ -215,8 +217,7 @@ function findTitle(
   articleRoot: () => Element | null,
   siteName: string | undefined,
 ): string {
-  const clean = (raw: string | null | undefined): string | undefined =>
-    collapseWhitespace(decodeEntities(doc, raw ?? '')) || undefined;
+  const clean = (raw: string | null | undefined): string | undefined => collapseWhitespace(decodeEntities(doc, raw ?? '')) || undefined;
   return (
     firstOf([
       () => clean(stripSiteName(meta.first('og:title'), siteName)),
@@ -246,8 +247,7 @@ function stripTitleSuffix(title: string, siteName: string | undefined, host: str
   const head = title.slice(0, match.start).trim();
   const tail = title.slice(match.end).trim();
   const tailNamesSite =
-    (siteName !== undefined && sameLetters(tail, siteName)) ||
-    (letters(tail).length >= 3 && letters(host).includes(letters(tail)));
+    (siteName !== undefined && sameLetters(tail, siteName)) || (letters(tail).length >= 3 && letters(host).includes(letters(tail)));
   const tailLooksLikeSiteName = wordCount(tail) <= 4 && wordCount(head) >= 3;
   return tailNamesSite || tailLooksLikeSiteName ? head : title;
 }
@@ -288,12 +288,7 @@ const MAX_AUTHOR_WORDS = 6;
 const JOB_TITLE = /\b(?:writer|editor|correspondent|reporter|columnist|contributor|staff)\b/i;
 
 /** Names from the first source that has any, so variants of one name do not pile up. */
-function findAuthors(
-  doc: Document,
-  meta: MetaIndex,
-  article: JsonObject | undefined,
-  byId: Map<string, JsonObject>,
-): string[] {
+function findAuthors(doc: Document, meta: MetaIndex, article: JsonObject | undefined, byId: Map<string, JsonObject>): string[] {
   const sources: Array<() => Array<string | undefined>> = [
     () => toArray(article?.author).map((author) => jsonLdName(author, byId)),
     () => [meta.first('author')],
@@ -310,18 +305,16 @@ function findAuthors(
 
 /** "By Jane Doe and John Roe | Updated …" → ["Jane Doe", "John Roe"]. Drops URLs (article:author often is one) and roles. */
 function splitAuthorNames(raw: string): string[] {
-  const firstSegment = raw.split(/[|•·\n]/).map(collapseWhitespace).find(Boolean) ?? '';
+  const firstSegment =
+    raw
+      .split(/[|•·\n]/)
+      .map(collapseWhitespace)
+      .find(Boolean) ?? '';
   const text = firstSegment.replace(/^by[:\s]+/i, '');
   return text
     .split(/\s*(?:,|;|&|\band\b)\s*/i)
     .map((name) => name.trim())
-    .filter(
-      (name) =>
-        name !== '' &&
-        !/^https?:|\/|@|\d/.test(name) &&
-        !JOB_TITLE.test(name) &&
-        wordCount(name) <= MAX_AUTHOR_WORDS,
-    );
+    .filter((name) => name !== '' && !/^https?:|\/|@|\d/.test(name) && !JOB_TITLE.test(name) && wordCount(name) <= MAX_AUTHOR_WORDS);
 }
 
 function dedupe(values: string[]): string[] {
@@ -347,13 +340,12 @@ function itempropDate(doc: Document, prop: string): string | undefined {
 
 /** A <time pubdate> wins over the first <time datetime> inside the article. */
 function timeElementDate(articleRoot: Element | null): string | undefined {
-  const time =
-    articleRoot?.querySelector('time[pubdate][datetime]') ?? articleRoot?.querySelector('time[datetime]');
+  const time = articleRoot?.querySelector('time[pubdate][datetime]') ?? articleRoot?.querySelector('time[datetime]');
   return time?.getAttribute('datetime') ?? undefined;
 }
 
 /** ISO 8601 (UTC) or undefined for anything unparsable or implausible. */
-export function toIsoDate(raw: string | undefined): string | undefined {
+function toIsoDate(raw: string | undefined): string | undefined {
   let text = raw?.trim();
   // Date.parse turns stray numbers ("5") into dates; a real date names a 4-digit year.
   if (!text || !/\d{4}/.test(text)) return undefined;
@@ -397,11 +389,7 @@ function resolveHttpUrl(raw: string | null | undefined, base: string): string | 
 
 /** Primary language subtag, lowercased: "en-GB" → "en", "pt_BR" → "pt". */
 function findLanguage(doc: Document, meta: MetaIndex): string | undefined {
-  const candidates = [
-    doc.documentElement.getAttribute('lang'),
-    meta.first('content-language'),
-    meta.first('og:locale'),
-  ];
+  const candidates = [doc.documentElement.getAttribute('lang'), meta.first('content-language'), meta.first('og:locale')];
   for (const candidate of candidates) {
     const primary = candidate?.split(/[-_,;\s]/)[0]?.toLowerCase();
     if (primary && /^[a-z]{2,3}$/.test(primary)) return primary;
