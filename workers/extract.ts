@@ -1,10 +1,37 @@
 import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
 import { jobIdFor } from '../queues';
-import { ExtractError, extractArticle } from '../src/extract';
+import type { StorylineConfig } from '../config';
+import { ExtractError, createExtractPool } from '../src/extract';
+import type { ExtractPool } from '../src/extract';
 import type { Article, ArticleJobData } from '../src/types';
 import { SCHEMA_VERSION } from '../src/types';
 import type { StageContext } from './context';
+
+/**
+ * One pool of extraction threads per process and setting, shared by every extract
+ * worker in it: parsing and Readability run off the event loop, so BullMQ's lock
+ * renewal (main thread) is never starved, and a page over the time bound has its
+ * thread terminated and its job failed with a "TIMEOUT" reason.
+ */
+const pools = new Map<string, ExtractPool>();
+
+export function extractPoolFor(cfg: StorylineConfig): ExtractPool {
+  const key = `${cfg.extract.threads}/${cfg.extract.timeoutMs}`;
+  let pool = pools.get(key);
+  if (!pool) {
+    pool = createExtractPool({ threads: cfg.extract.threads, timeoutMs: cfg.extract.timeoutMs });
+    pools.set(key, pool);
+  }
+  return pool;
+}
+
+/** Terminates the extraction threads (after the workers have finished their jobs). */
+export async function closeExtractPools(): Promise<void> {
+  const open = Array.from(pools.values());
+  pools.clear();
+  await Promise.all(open.map((pool) => pool.close()));
+}
 
 /** extract stage: Readability and metadata over the stored HTML → Article record. */
 export async function processExtractJob(job: Job<ArticleJobData>, ctx: StageContext): Promise<{ wordCount: number }> {
@@ -17,12 +44,13 @@ export async function processExtractJob(job: Job<ArticleJobData>, ctx: StageCont
   ]);
   let x;
   try {
-    x = extractArticle(fetched.html, fetched.facts.finalUrl, {
+    x = await extractPoolFor(ctx.cfg).extract(fetched.html, fetched.facts.finalUrl, {
       maxHtmlBytes: ctx.cfg.extract.maxHtmlBytes,
       feedSummary: item.summary,
+      dom: ctx.cfg.extract.dom,
     });
   } catch (err) {
-    // Bad documents do not get better on retry.
+    // Bad documents do not get better on retry; nor do pages over the time bound or that crash a thread.
     if (err instanceof ExtractError) throw new UnrecoverableError(`${err.code}: ${err.message}`);
     throw err;
   }

@@ -3,10 +3,12 @@
  * No I/O; the page's scripts never run and its resources are never fetched.
  */
 
-import { JSDOM, VirtualConsole } from 'jsdom';
 import { Readability, isProbablyReaderable } from '@mozilla/readability';
 import type { ExtractedArticle } from '../types';
+import { DEFAULT_DOM, DOM_NAMES, parsePage } from './dom';
+import type { DomName, ParsedPage } from './dom';
 import { collapseWhitespace, decodeEntities, htmlToText, plainTextToBlocks } from './html-to-text';
+import { repairMojibake, toText } from './input';
 import { extractMetadata } from './metadata';
 
 export const DEFAULT_MAX_HTML_BYTES = 5 * 1024 * 1024;
@@ -26,9 +28,13 @@ export interface ExtractOptions {
   maxHtmlBytes?: number;
   /** The feed's summary of the item: the last-resort body. */
   feedSummary?: string;
+  /** DOM implementation (default linkedom; jsdom is the spec-exact reference). */
+  dom?: DomName;
+  /** HTTP Content-Type of the page, for its charset when `html` is given as bytes. */
+  contentType?: string;
 }
 
-export type ExtractErrorCode = 'EMPTY_INPUT' | 'NOT_HTML' | 'INVALID_URL' | 'NO_CONTENT';
+export type ExtractErrorCode = 'EMPTY_INPUT' | 'NOT_HTML' | 'INVALID_URL' | 'NO_CONTENT' | 'INVALID_OPTION' | 'TIMEOUT' | 'CRASHED' | 'TOO_COMPLEX';
 
 export class ExtractError extends Error {
   constructor(
@@ -48,22 +54,44 @@ type Method = ExtractedArticle['method'];
  * The result does not flag it; a caller that wants to log it compares the
  * page's UTF-8 size with the limit.
  *
+ * `input` is decoded text (what the fetch stage stores) or raw bytes, decoded
+ * like the fetch stage does (BOM, `opts.contentType`, <meta charset> in the
+ * first 1024 bytes, then UTF-8 validation). UTF-8 read as windows-1252 is repaired.
+ * Pages over the element cap, or absurdly deep or wide, skip Readability for
+ * the cheap fallbacks (see pageShape). There is no time bound here: the
+ * extraction pool (./pool.ts) enforces one per page.
+ *
  * Throws ExtractError for input that is empty, binary or not markup, for an
- * unparsable `url`, and when no method finds any text.
+ * unparsable `url`, for nesting that overflows the stack, and when no method
+ * finds any text.
  */
-export function extractArticle(html: string, url: string, opts: ExtractOptions = {}): ExtractedArticle {
-  if (html.trim() === '') throw new ExtractError('EMPTY_INPUT', 'empty HTML');
+export function extractArticle(input: string | Uint8Array, url: string, opts: ExtractOptions = {}): ExtractedArticle {
+  const dom = opts.dom ?? DEFAULT_DOM;
+  if (!DOM_NAMES.includes(dom)) throw new ExtractError('INVALID_OPTION', `unknown DOM: ${String(dom)}`);
   if (!URL.canParse(url)) throw new ExtractError('INVALID_URL', `not a URL: ${url}`);
-  const source = truncateToBytes(html, opts.maxHtmlBytes ?? DEFAULT_MAX_HTML_BYTES);
+  const maxBytes = opts.maxHtmlBytes ?? DEFAULT_MAX_HTML_BYTES;
+  // Bytes are cut before decoding (a cut multi-byte character decodes to U+FFFD at the very end).
+  const bytes = typeof input === 'string' ? input : input.subarray(0, maxBytes);
+  const html = toText(bytes, opts.contentType);
+  if (html.trim() === '') throw new ExtractError('EMPTY_INPUT', 'empty HTML');
+  const source = repairMojibake(truncateToBytes(html, maxBytes));
   assertLooksLikeHtml(source);
 
-  // No runScripts and no resources: jsdom then neither executes nor fetches anything.
-  const dom = new JSDOM(source, { url, virtualConsole: new VirtualConsole() });
+  let page: ParsedPage | undefined;
   try {
-    const doc = dom.window.document;
+    page = parsePage(source, url, dom);
+    const doc = page.document;
+    // Metadata and the readerable check read the untouched page; the body pass then
+    // cleans and rewrites that same DOM in place, which saves cloning it.
     const metadata = extractMetadata(doc, url);
-    const readerable = isProbablyReaderable(doc);
-    const body = extractBody(doc, metadata.title, metadata.jsonLdArticleBody, opts.feedSummary);
+    const shape = pageShape(doc);
+    const readerable = shape === 'normal' && isProbablyReaderable(doc);
+    const reparse = (): Document => {
+      page?.close();
+      page = parsePage(source, url, dom);
+      return page.document;
+    };
+    const body = extractBody(doc, reparse, shape, metadata.title, metadata.jsonLdArticleBody, opts.feedSummary);
     if (!body) throw new ExtractError('NO_CONTENT', `no article text found at ${url}`);
 
     return {
@@ -82,9 +110,58 @@ export function extractArticle(html: string, url: string, opts: ExtractOptions =
       method: body.method,
       readerable,
     };
+  } catch (err) {
+    // Recursive DOM code (jsdom's, Readability's) overflows the stack on absurd nesting.
+    if (err instanceof RangeError) throw new ExtractError('TOO_COMPLEX', `page too deeply nested: ${err.message}`);
+    throw err;
   } finally {
-    dom.window.close();
+    page?.close();
   }
+}
+
+/**
+ * Deeper than this, or with more element children under one parent, a page is
+ * pathological (real articles nest a few dozen levels and list a few hundred
+ * items): Readability's text scans per node turn quadratic on such trees, and
+ * jsdom's child lists are quadratic on long sibling runs (9,000 sibling divs
+ * take jsdom over two minutes). Pages over the element cap or the sibling
+ * bound skip Readability; pages over the depth bound also skip the boilerplate pass.
+ */
+const MAX_DEPTH = 400;
+const MAX_SIBLINGS = 3000;
+
+/**
+ * Whether the page is within Readability's element cap and the depth and
+ * sibling bounds above. Counts without getElementsByTagName('*') (linkedom
+ * answers 0 to it, so Readability's own maxElemsToParse check never fires
+ * there), iteratively, and stops at the first bound crossed.
+ */
+type PageShape = 'normal' | 'over-cap' | 'pathological';
+
+function pageShape(doc: Document): PageShape {
+  const cap = READABILITY_OPTIONS.maxElemsToParse;
+  let count = 0;
+  let depth = 0;
+  // siblings[d]: elements seen so far under the current parent at depth d.
+  const siblings: number[] = [1];
+  let node: Element | null = doc.documentElement;
+  while (node) {
+    if (depth > MAX_DEPTH) return 'pathological';
+    if (++count > cap || siblings[depth] > MAX_SIBLINGS) return 'over-cap';
+    if (node.firstElementChild) {
+      node = node.firstElementChild;
+      siblings[++depth] = 1;
+      continue;
+    }
+    while (node && !node.nextElementSibling) {
+      node = node.parentElement;
+      depth--;
+    }
+    if (!node || depth < 0) break;
+    node = node.nextElementSibling;
+    siblings[depth]++;
+  }
+  return 'normal';
 }
 
 // ---------------------------------------------------------------------------
@@ -132,19 +209,38 @@ interface Body {
 /**
  * Readability first; when it yields (almost) nothing, JSON-LD articleBody, the
  * densest paragraph block, then the feed summary. The first body long enough
- * wins; failing that, the longest one found.
+ * wins; failing that, the longest one found. Readability rewrites `doc`, so the
+ * density pass (rarely needed) works on a fresh parse from `reparse`.
  */
 function extractBody(
   doc: Document,
+  reparse: () => Document,
+  shape: PageShape,
   title: string,
   jsonLdArticleBody: string | undefined,
   feedSummary: string | undefined,
 ): Body | undefined {
+  let current = doc;
+  let pristine = true;
   const methods: Array<[Method, () => string]> = [
-    ['readability', () => readabilityText(doc)],
-    ['json-ld', () => richTextToText(doc, jsonLdArticleBody)],
-    ['density', () => densestBlockText(doc)],
-    ['feed-summary', () => richTextToText(doc, feedSummary)],
+    [
+      'readability',
+      () => {
+        if (shape !== 'normal') return '';
+        pristine = false;
+        return readabilityText(current);
+      },
+    ],
+    ['json-ld', () => richTextToText(current, jsonLdArticleBody)],
+    [
+      'density',
+      () => {
+        if (!pristine) current = reparse();
+        pristine = false;
+        return densestBlockText(current, shape !== 'pathological');
+      },
+    ],
+    ['feed-summary', () => richTextToText(current, feedSummary)],
   ];
   let longest: Body | undefined;
   for (const [method, run] of methods) {
@@ -155,14 +251,12 @@ function extractBody(
   return longest;
 }
 
+/** Cleans `doc` in place and runs Readability on it. */
 function readabilityText(doc: Document): string {
-  // Readability refuses such pages anyway; counting first saves cloning a huge DOM for nothing.
-  if (doc.getElementsByTagName('*').length > READABILITY_OPTIONS.maxElemsToParse) return '';
-  const clone = doc.cloneNode(true) as Document;
-  removeBoilerplate(clone);
+  removeBoilerplate(doc);
   try {
     // Returning the content element itself saves an HTML serialise/re-parse round trip.
-    const reader = new Readability<Element>(clone, {
+    const reader = new Readability<Element>(doc, {
       ...READABILITY_OPTIONS,
       serializer: (node) => node as Element,
     });
@@ -189,10 +283,12 @@ const MAX_LINK_DENSITY = 0.5;
 
 /**
  * The element whose child paragraphs hold the most non-link text. Cleans `doc`
- * in place: metadata and Readability are done with it by now.
+ * in place: metadata and Readability are done with it by now. On pathological
+ * pages the boilerplate pass is skipped: its per-element checks are what absurd
+ * nesting would make slow.
  */
-function densestBlockText(doc: Document): string {
-  removeBoilerplate(doc);
+function densestBlockText(doc: Document, clean: boolean): string {
+  if (clean) removeBoilerplate(doc);
   const paragraphCharsByParent = new Map<Element, number>();
   for (const paragraph of doc.querySelectorAll('p')) {
     const parent = paragraph.parentElement;
@@ -323,7 +419,8 @@ function removeBoilerplate(doc: Document): void {
   const primary = primaryContentElement(elements);
   for (const el of elements) {
     // Disconnected: inside an element removed earlier in this loop.
-    if (!el.isConnected || !looksLikeBoilerplate(el)) continue;
+    // looksLikeBoilerplate first: isConnected walks up to the root.
+    if (!looksLikeBoilerplate(el) || !el.isConnected) continue;
     const holdsContent =
       (primary !== undefined && el.contains(primary)) ||
       // visibleChars bounds proseChars and is cheaper, so it screens first.
@@ -331,7 +428,7 @@ function removeBoilerplate(doc: Document): void {
     if (!holdsContent) el.remove();
   }
   for (const el of elements) {
-    if (el.isConnected && TEXT_BLOCK_TAGS.has(el.localName) && isLinkTeaser(el)) el.remove();
+    if (TEXT_BLOCK_TAGS.has(el.localName) && el.isConnected && isLinkTeaser(el)) el.remove();
   }
 }
 

@@ -82,12 +82,17 @@ export function collapseWhitespace(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-/** JSON-LD and meta values sometimes carry HTML entities ("&#8217;"); a <textarea> decodes them inertly. */
+/**
+ * JSON-LD and meta values sometimes carry HTML entities ("&#8217;"). The text is
+ * parsed as the content of an inert element with every "<" escaped, so no markup
+ * can form; this works alike on jsdom and linkedom (whose <textarea> does not
+ * decode).
+ */
 export function decodeEntities(doc: Document, text: string): string {
   if (!/&(?:#\d+|#x[\da-f]+|\w+);/i.test(text)) return text;
-  const textarea = doc.createElement('textarea');
-  textarea.innerHTML = text;
-  return textarea.value;
+  const holder = doc.createElement('div');
+  holder.innerHTML = text.replace(/</g, '&lt;');
+  return holder.textContent ?? text;
 }
 
 /** Normalises already-plain text (e.g. JSON-LD articleBody): one block per non-empty line. */

@@ -34,7 +34,7 @@ export function extractMetadata(doc: Document, pageUrl: string): PageMetadata {
   const authors = findAuthors(doc, meta, article, byId);
 
   return {
-    title: findTitle(doc, meta, article, articleRoot, siteName),
+    title: findTitle(doc, pageUrl, meta, article, articleRoot, siteName),
     byline: authors.length > 0 ? authors.join(', ') : undefined,
     authors,
     publishedAt: firstOf([
@@ -212,6 +212,7 @@ const TITLE_SEPARATOR = /\s+(?:\||-|–|—|·|::)\s+/g;
 
 function findTitle(
   doc: Document,
+  pageUrl: string,
   meta: MetaIndex,
   article: JsonObject | undefined,
   articleRoot: () => Element | null,
@@ -223,7 +224,7 @@ function findTitle(
       () => clean(stripSiteName(meta.first('og:title'), siteName)),
       () => clean(jsonLdString(article?.headline)),
       () => clean(articleRoot()?.querySelector('h1')?.textContent),
-      () => clean(stripTitleSuffix(doc.title, siteName, hostName(doc.URL))),
+      () => clean(stripTitleSuffix(doc.title, siteName, hostName(pageUrl))),
     ]) ?? ''
   );
 }
