@@ -1,27 +1,55 @@
 import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
+import type { StorylineConfig } from '../config';
 import { jobIdFor } from '../queues';
 import { articleIdFor, canonicalizeUrl } from '../src/feeds/canonical-url';
 import { FeedParseError, parseFeed } from '../src/feeds/parse';
+import { afterFailure, afterSuccess, cacheHintMs, isPollDue, type PollPolicy } from '../src/feeds/poll-policy';
 import { FetchError } from '../src/fetch/http';
-import type { ArticleJobData, FeedItem, FeedsJobData } from '../src/types';
+import type { ArticleJobData, FeedConfig, FeedItem, FeedsJobData } from '../src/types';
 import { SCHEMA_VERSION } from '../src/types';
 import type { StageContext } from './context';
+import { deferIfHostBusy, hostLimiterFor, MAX_INLINE_HOST_WAIT_MS } from './politeness';
+import { unscheduleFeed } from './schedule';
 
-const FEED_ACCEPT =
+export const FEED_ACCEPT =
   'application/rss+xml, application/atom+xml, application/rdf+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5';
 
 export interface FeedsJobResult {
   feedId: string;
+  /** False when this tick did not poll: the feed is disabled, or backing off / honouring Retry-After or <ttl>. */
+  polled: boolean;
+  skippedBecause?: 'disabled' | 'not-due';
   notModified: boolean;
   items: number;
   enqueued: number;
+  /** Items dropped for an unusable link. */
   skipped: number;
+  /** Already-extracted articles this feed was added to (an item in two feeds). */
+  articlesUpdated: number;
+}
+
+export function pollPolicyFor(cfg: StorylineConfig, feed: FeedConfig): PollPolicy {
+  return {
+    intervalMs: feed.pollIntervalMs ?? cfg.feeds.pollIntervalMs,
+    maxBackoffMs: cfg.feeds.maxBackoffMs,
+    maxCacheHintMs: cfg.feeds.maxCacheHintMs,
+    disableAfterFailures: cfg.feeds.disableAfterFailures,
+  };
 }
 
 /**
- * feeds stage: poll one feed (conditional GET), parse it, store each item and
- * hand the items not yet extracted to the fetch queue.
+ * feeds stage: poll one feed (conditional GET, politely), parse it, store each
+ * item and hand the items not yet extracted to the fetch queue.
+ *
+ * Scheduling: the feed's BullMQ job scheduler ticks every interval; the feed
+ * state's `pollNotBefore` turns ticks into no-ops while the feed backs off,
+ * honours Retry-After, or is fresh per <ttl>/Cache-Control. We chose this over
+ * moving the scheduler or adding one-off delayed polls because the state in
+ * Redis is then the one source of truth: it survives restarts, any number of
+ * processes agree on it, and `feeds remove`/`add` need no job clean-up.
+ * Poll jobs have attempts = 1 (see workers/schedule.ts): BullMQ's quick retries
+ * would ignore Retry-After; the next due tick is the retry.
  */
 export async function processFeedsJob(job: Job<FeedsJobData>, ctx: StageContext): Promise<FeedsJobResult> {
   const { feedId } = job.data;
@@ -29,16 +57,30 @@ export async function processFeedsJob(job: Job<FeedsJobData>, ctx: StageContext)
   const feed = await ctx.store.getFeed(feedId);
   if (!feed) throw new UnrecoverableError(`unknown feed ${feedId} (removed from the registry?)`);
   const state = await ctx.store.getFeedState(feedId);
+  const idle = { feedId, polled: false, notModified: false, items: 0, enqueued: 0, skipped: 0, articlesUpdated: 0 };
+  if (state.disabledAt) {
+    log.debug({ disabledAt: state.disabledAt }, 'feed disabled: tick ignored');
+    return { ...idle, skippedBecause: 'disabled' };
+  }
+  if (!isPollDue(state.pollNotBefore, Date.now())) {
+    log.debug({ nextPollAt: state.nextPollAt, reason: state.nextPollReason }, 'feed not due: tick ignored');
+    return { ...idle, skippedBecause: 'not-due' };
+  }
+
+  const policy = pollPolicyFor(ctx.cfg, feed);
   const conditional: Record<string, string> = {};
   if (state.etag) conditional['if-none-match'] = state.etag;
   if (state.lastModified) conditional['if-modified-since'] = state.lastModified;
 
   try {
-    const res = await ctx.http.fetch(feed.url, { accept: FEED_ACCEPT, headers: conditional });
+    const res = await hostLimiterFor(ctx).run(feed.url, MAX_INLINE_HOST_WAIT_MS, () =>
+      ctx.http.fetch(feed.url, { accept: FEED_ACCEPT, headers: conditional }),
+    );
     if (res.notModified) {
-      await ctx.store.recordFeedSuccess(feedId, { items: 0, newItems: 0 });
-      log.debug('feed not modified');
-      return { feedId, notModified: true, items: 0, enqueued: 0, skipped: 0 };
+      const next = afterSuccess(policy, Date.now(), cacheHintMs(res.headers, undefined, Date.now()));
+      await ctx.store.recordFeedSuccess(feedId, { items: 0, newItems: 0, notModified: true, next });
+      log.debug({ nextPollReason: next.reason }, 'feed not modified');
+      return { ...idle, polled: true, notModified: true };
     }
     const parsed = await parseFeed(res.body, {
       contentType: res.contentType,
@@ -70,10 +112,18 @@ export async function processFeedsJob(job: Job<FeedsJobData>, ctx: StageContext)
     }
 
     let newItems = 0;
-    for (const item of items) if (await ctx.store.saveFeedItem(item)) newItems++;
+    let articlesUpdated = 0;
+    for (const item of items) {
+      const saved = await ctx.store.recordFeedItem(item);
+      if (saved.itemIsNew) newItems++;
+      if (saved.articleUpdated) {
+        articlesUpdated++;
+        log.info({ articleId: item.articleId }, 'article seen in another feed: feed added to it');
+      }
+    }
     // Items already extracted are duplicates (re-poll, or the same story in two feeds).
     const done = await ctx.store.existingArticles(items.map((i) => i.articleId));
-    const todo = items.filter((i) => !done.has(i.articleId));
+    const todo = [...new Map(items.filter((i) => !done.has(i.articleId)).map((i) => [i.articleId, i])).values()];
     await ctx.queues.fetch.addBulk(
       todo.map((i) => ({
         name: 'fetch',
@@ -81,18 +131,34 @@ export async function processFeedsJob(job: Job<FeedsJobData>, ctx: StageContext)
         opts: { jobId: jobIdFor('fetch', i.articleId) },
       })),
     );
+    const next = afterSuccess(policy, Date.now(), cacheHintMs(res.headers, parsed.ttlMinutes, Date.now()));
     await ctx.store.recordFeedSuccess(feedId, {
       etag: res.headers.etag,
       lastModified: res.headers['last-modified'],
       items: items.length,
       newItems,
+      next,
     });
-    log.info({ items: items.length, newItems, enqueued: todo.length, skipped, format: parsed.format }, 'feed polled');
-    return { feedId, notModified: false, items: items.length, enqueued: todo.length, skipped };
+    log.info(
+      { items: items.length, newItems, enqueued: todo.length, skipped, articlesUpdated, format: parsed.format, nextPollReason: next.reason },
+      'feed polled',
+    );
+    return { ...idle, polled: true, items: items.length, enqueued: todo.length, skipped, articlesUpdated };
   } catch (err) {
-    await ctx.store.recordFeedError(feedId, (err as Error).message);
-    if (err instanceof FeedParseError) throw new UnrecoverableError(`${err.message} (${feed.url})`);
-    if (err instanceof FetchError && !err.retryable) throw new UnrecoverableError(err.message);
-    throw err;
+    await deferIfHostBusy(job, err);
+    const message = err instanceof FeedParseError ? `${err.message} (${feed.url})` : (err as Error).message;
+    const errors = await ctx.store.recordFeedError(feedId, message);
+    const retryAfterMs = err instanceof FetchError && (err.status === 429 || err.status === 503) ? err.retryAfterMs : undefined;
+    const next = afterFailure(policy, Date.now(), errors, retryAfterMs);
+    if (next.disable) {
+      await ctx.store.disableFeed(feedId, `${errors} consecutive failures, last: ${message}`);
+      await unscheduleFeed(ctx.queues.feeds, feedId);
+      log.error({ consecutiveErrors: errors, err: message }, 'feed disabled after repeated failures (`storyline feeds enable` re-enables it)');
+    } else {
+      await ctx.store.setFeedSchedule(feedId, next);
+      log.warn({ consecutiveErrors: errors, nextPollAt: new Date(next.nextPollAt).toISOString(), reason: next.reason, err: message }, 'feed poll failed');
+    }
+    // Final for this tick either way: the failed set keeps the reason, the schedule retries.
+    throw new UnrecoverableError(message);
   }
 }

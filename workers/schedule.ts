@@ -10,12 +10,16 @@ export function schedulerIdFor(feedId: string): string {
 /**
  * One BullMQ job scheduler per feed. upsertJobScheduler is idempotent, so
  * every process that runs the feeds stage may call this at start.
+ *
+ * Poll jobs get one attempt: a failed poll is retried by the schedule, after
+ * the backoff or Retry-After the feeds worker records (workers/feeds.ts), not
+ * by BullMQ's quick retries, which would hammer a server that asked us to wait.
  */
 export async function scheduleFeed(queue: Queue, cfg: StorylineConfig, feed: FeedConfig): Promise<void> {
   await queue.upsertJobScheduler(
     schedulerIdFor(feed.id),
     { every: feed.pollIntervalMs ?? cfg.feeds.pollIntervalMs },
-    { name: 'poll', data: { feedId: feed.id } },
+    { name: 'poll', data: { feedId: feed.id }, opts: { attempts: 1 } },
   );
 }
 
@@ -23,7 +27,11 @@ export async function unscheduleFeed(queue: Queue, feedId: string): Promise<void
   await queue.removeJobScheduler(schedulerIdFor(feedId));
 }
 
-/** Seeds the registry with the configured feeds and (re)creates a scheduler for every registered feed. */
+/**
+ * Seeds the registry with the configured feeds and (re)creates a scheduler for
+ * every registered feed, except disabled ones (`storyline feeds enable` brings
+ * those back).
+ */
 export async function syncFeedSchedulers(
   queue: Queue,
   store: RecordStore,
@@ -32,6 +40,9 @@ export async function syncFeedSchedulers(
 ): Promise<FeedConfig[]> {
   for (const feed of feeds) await store.upsertFeed(feed);
   const registered = await store.listFeeds();
-  for (const feed of registered) await scheduleFeed(queue, cfg, feed);
+  for (const feed of registered) {
+    if ((await store.getFeedState(feed.id)).disabledAt) await unscheduleFeed(queue, feed.id);
+    else await scheduleFeed(queue, cfg, feed);
+  }
   return registered;
 }

@@ -118,6 +118,13 @@ function detectBom(bytes: Uint8Array): DetectedCharset | undefined {
   if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
     return { charset: UTF8, source: 'bom', bomLength: 3 };
   }
+  // UTF-32 before UTF-16: the UTF-32LE BOM starts with the UTF-16LE one.
+  if (bytes.length >= 4 && bytes[0] === 0xff && bytes[1] === 0xfe && bytes[2] === 0 && bytes[3] === 0) {
+    return { charset: 'utf-32le', source: 'bom', bomLength: 4 };
+  }
+  if (bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0 && bytes[2] === 0xfe && bytes[3] === 0xff) {
+    return { charset: 'utf-32be', source: 'bom', bomLength: 4 };
+  }
   if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) {
     return { charset: 'utf-16le', source: 'bom', bomLength: 2 };
   }

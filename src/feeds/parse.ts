@@ -30,11 +30,17 @@ export interface ParseFeedOptions {
   contentType?: string;
   /** URL the document was fetched from: the base for relative links. */
   url?: string;
-  /** Keep at most this many items (document order). Default 500. */
+  /**
+   * Keep at most this many items (document order). Default 500. XML is cut
+   * after that many items before it is parsed, so a 100,000-item feed costs
+   * what a maxItems-item feed costs.
+   */
   maxItems?: number;
 }
 
 export const DEFAULT_MAX_ITEMS = 500;
+/** Deeper element nesting than this is refused: no real feed comes close, and hostile ones cost memory. */
+export const MAX_NESTING_DEPTH = 512;
 export const SUMMARY_MAX_CHARS = 500;
 
 type XmlFormat = 'rss' | 'atom' | 'rdf';
@@ -48,8 +54,8 @@ export async function parseFeed(body: string | Buffer | Uint8Array, opts: ParseF
   const sniffed = sniffDocument(text);
   const feed =
     sniffed.kind === 'json'
-      ? mapJsonFeed(sniffed.document, documentUrl)
-      : await parseXmlFeed(sniffed.xml, sniffed.format, sniffed.rootStartTag, documentUrl);
+      ? mapJsonFeed(sniffed.document, documentUrl, maxItems)
+      : await parseXmlFeed(sniffed.xml, sniffed.format, sniffed.rootStartTag, documentUrl, maxItems);
   return { ...feed, items: feed.items.slice(0, maxItems) };
 }
 
@@ -508,9 +514,15 @@ async function runParser(xml: string, format: XmlFormat, lenient: boolean): Prom
   return (await createParser(format, lenient).parseString(xml)) as RawFeed;
 }
 
-async function parseXmlFeed(xml: string, format: XmlFormat, rootStartTag: string, documentUrl: string | undefined): Promise<ParsedFeed> {
+async function parseXmlFeed(
+  xml: string,
+  format: XmlFormat,
+  rootStartTag: string,
+  documentUrl: string | undefined,
+  maxItems: number,
+): Promise<ParsedFeed> {
   const rootName = format === 'rdf' ? 'rdf:RDF' : format === 'atom' ? 'feed' : 'rss';
-  const repaired = repairXml(xml, rootName);
+  const repaired = repairXml(boundXml(xml, format === 'atom' ? 'entry' : 'item', maxItems), rootName);
   let raw: RawFeed;
   try {
     raw = await runParser(repaired, format, false);
@@ -527,7 +539,89 @@ async function parseXmlFeed(xml: string, format: XmlFormat, rootStartTag: string
       throw malformed(message.replace(/\s+/g, ' ').trim(), strictError);
     }
   }
-  return mapXmlFeed(raw, format, rootStartTag, documentUrl);
+  return mapXmlFeed(raw, format, rootStartTag, documentUrl, maxItems);
+}
+
+/**
+ * One linear pass over the markup (CDATA, comments and PIs skipped) that
+ *  - refuses nesting deeper than MAX_NESTING_DEPTH, and
+ *  - cuts the document where item maxItems+1 starts, closing the elements
+ *    still open there, so xml2js never builds a tree for items we would drop.
+ * End tags pop back to their matching start tag, as HTML parsers do, so an
+ * unclosed <br> in naked HTML does not count as depth for the rest of the document.
+ */
+function boundXml(xml: string, itemName: string, maxItems: number): string {
+  const open: string[] = [];
+  let items = 0;
+  let pos = xml.indexOf('<');
+  while (pos !== -1 && pos < xml.length) {
+    const next = xml.charCodeAt(pos + 1);
+    if (next === 0x21 /* ! */) {
+      const end = xml.startsWith('<![CDATA[', pos)
+        ? indexAfter(xml, ']]>', pos + 9)
+        : xml.startsWith('<!--', pos)
+          ? indexAfter(xml, '-->', pos + 4)
+          : indexAfter(xml, '>', pos + 2);
+      pos = xml.indexOf('<', end);
+      continue;
+    }
+    if (next === 0x3f /* ? */) {
+      pos = xml.indexOf('<', indexAfter(xml, '?>', pos + 2));
+      continue;
+    }
+    const closing = next === 0x2f; /* / */
+    const nameMatch = /^[A-Za-z_][\w.:-]*/.exec(xml.slice(pos + (closing ? 2 : 1), pos + (closing ? 2 : 1) + 128));
+    if (!nameMatch) {
+      pos = xml.indexOf('<', pos + 1);
+      continue;
+    }
+    const name = nameMatch[0].toLowerCase();
+    const tagEnd = endOfTag(xml, pos + 1);
+    if (closing) {
+      const at = open.lastIndexOf(name);
+      if (at !== -1) open.length = at;
+    } else {
+      const localName = name.slice(name.indexOf(':') + 1);
+      if (localName === itemName && open.every((n) => n.slice(n.indexOf(':') + 1) !== itemName)) {
+        items += 1;
+        if (items > maxItems) {
+          return xml.slice(0, pos) + open.reverse().map((n) => `</${restoreOpenName(xml, n)}>`).join('');
+        }
+      }
+      const selfClosing = xml.charCodeAt(tagEnd - 2) === 0x2f;
+      if (!selfClosing && !VOID_ELEMENTS.has(name)) {
+        open.push(name);
+        if (open.length > MAX_NESTING_DEPTH) throw malformed(`elements nested deeper than ${MAX_NESTING_DEPTH}`);
+      }
+    }
+    pos = xml.indexOf('<', tagEnd);
+  }
+  return xml;
+}
+
+function indexAfter(text: string, terminator: string, from: number): number {
+  const at = text.indexOf(terminator, from);
+  return at === -1 ? text.length : at + terminator.length;
+}
+
+/** Position just after the ">" closing the tag that starts at `from`; quoted attribute values may hold ">". */
+function endOfTag(xml: string, from: number): number {
+  let quote = 0;
+  for (let i = from; i < xml.length; i += 1) {
+    const ch = xml.charCodeAt(i);
+    if (quote) {
+      if (ch === quote) quote = 0;
+    } else if (ch === 0x22 || ch === 0x27) quote = ch;
+    else if (ch === 0x3e) return i + 1;
+    else if (ch === 0x3c) return i; // "<" before ">": a broken tag; resume at the next markup
+  }
+  return xml.length;
+}
+
+/** The case the document used for an element we lowercased (strict XML parsing is case-sensitive). */
+function restoreOpenName(xml: string, lowerName: string): string {
+  const match = new RegExp(`<(${escapeRegExp(lowerName)})(?=[\\s>/])`, 'i').exec(xml);
+  return match?.[1] ?? lowerName;
 }
 
 // ---------------------------------------------------------------------------
@@ -554,7 +648,7 @@ function xmlBaseFromStartTag(startTag: string): string | undefined {
   return value?.trim() ? value.trim() : undefined;
 }
 
-function mapXmlFeed(raw: RawFeed, format: XmlFormat, rootStartTag: string, documentUrl: string | undefined): ParsedFeed {
+function mapXmlFeed(raw: RawFeed, format: XmlFormat, rootStartTag: string, documentUrl: string | undefined, maxItems: number): ParsedFeed {
   // xml:base on the root (or RSS <channel>) is the document's declared base.
   const declaredBase = xmlBaseOf(raw.rawAttributes) ?? xmlBaseFromStartTag(rootStartTag);
   const feedBase = resolveHttpUrl(declaredBase, documentUrl) ?? documentUrl;
@@ -573,6 +667,7 @@ function mapXmlFeed(raw: RawFeed, format: XmlFormat, rootStartTag: string, docum
 
   const items: ParsedFeedItem[] = [];
   for (const rawItem of raw.items ?? []) {
+    if (items.length >= maxItems) break;
     const item = format === 'atom' ? mapAtomEntry(rawItem, context) : mapRssItem(rawItem, format, context);
     if (item) items.push(item);
   }
@@ -581,8 +676,15 @@ function mapXmlFeed(raw: RawFeed, format: XmlFormat, rootStartTag: string, docum
     format,
     ...optional('title', plainText(textOf(raw.title))),
     ...optional('link', feedLink),
+    ...optional('ttlMinutes', ttlMinutesOf(textOf(raw.ttl))),
     items,
   };
+}
+
+/** RSS <ttl> in minutes; nonsense (negative, not a number, more than a week) is ignored. */
+function ttlMinutesOf(value: string | undefined): number | undefined {
+  const minutes = Number(value?.trim());
+  return value?.trim() && Number.isInteger(minutes) && minutes > 0 && minutes <= 7 * 24 * 60 ? minutes : undefined;
 }
 
 function itemLinkBase(rawItem: RawItem, context: LinkContext): string | undefined {
@@ -852,13 +954,14 @@ function jsonAuthorNames(record: JsonRecord): string[] {
   return personNames(people.map((person) => (isRecord(person) ? jsonString(person.name) : jsonString(person))));
 }
 
-function mapJsonFeed(document: JsonRecord, documentUrl: string | undefined): ParsedFeed {
+function mapJsonFeed(document: JsonRecord, documentUrl: string | undefined, maxItems: number): ParsedFeed {
   const homePage = resolveHttpUrl(jsonString(document.home_page_url), documentUrl);
   const linkBase = homePage ?? documentUrl;
   const feedAuthor = joinNames(jsonAuthorNames(document));
 
   const items: ParsedFeedItem[] = [];
   for (const entry of Array.isArray(document.items) ? document.items : []) {
+    if (items.length >= maxItems) break;
     if (!isRecord(entry)) continue;
     const link = resolveHttpUrl(jsonString(entry.url), linkBase) ?? resolveHttpUrl(jsonString(entry.external_url), linkBase);
     if (!link) continue;

@@ -18,10 +18,71 @@ export interface FeedState {
   lastPollAt?: string;
   lastSuccessAt?: string;
   lastError?: string;
+  lastErrorAt?: string;
   consecutiveErrors: number;
   itemsSeen: number;
   lastNewItems: number;
+  /** When the next poll is due (ISO). */
+  nextPollAt?: string;
+  /** Scheduler ticks before this (ms since epoch) are skipped: backoff, Retry-After, <ttl>, Cache-Control. */
+  pollNotBefore?: number;
+  /** Why the next poll is when it is: interval, backoff, retry-after, ttl, cache-control. */
+  nextPollReason?: string;
+  /** Set when the feed was disabled after a run of failures; `feeds enable` clears it. */
+  disabledAt?: string;
+  disabledReason?: string;
 }
+
+/** The scheduling part of a poll outcome (see src/feeds/poll-policy.ts). */
+export interface FeedScheduleFacts {
+  nextPollAt: number;
+  pollNotBefore?: number;
+  reason: string;
+}
+
+function scheduleFields(next: FeedScheduleFacts): Record<string, string> {
+  return {
+    nextPollAt: new Date(next.nextPollAt).toISOString(),
+    pollNotBefore: next.pollNotBefore === undefined ? '' : String(next.pollNotBefore),
+    nextPollReason: next.reason,
+  };
+}
+
+/**
+ * Stores a feed item once, adds the feed to the article's feed set, and, if
+ * the article is already extracted and the feed is new to it, rewrites the
+ * article's feedIds from the set, all atomically. The rewrite edits the JSON
+ * text in place: Redis's cjson would turn empty arrays into objects. Safe
+ * because JSON.stringify escapes every quote inside strings, so the only
+ * unescaped "feedIds":[ is the key, and feed ids (FEED_ID_PATTERN, checked
+ * by upsertFeed) need no escaping and never contain "]".
+ * Returns {itemIsNew, feedAdded, articleUpdated}.
+ */
+const SAVE_FEED_ITEM = `
+local isNew = redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3], 'NX') and 1 or 0
+local added = redis.call('SADD', KEYS[2], ARGV[2])
+redis.call('EXPIRE', KEYS[2], ARGV[3])
+local updated = 0
+if added == 1 then
+  local article = redis.call('GET', KEYS[3])
+  if article then
+    local s, e = string.find(article, '"feedIds":[', 1, true)
+    if s then
+      local close = string.find(article, ']', e + 1, true)
+      local ids = redis.call('SMEMBERS', KEYS[2])
+      table.sort(ids)
+      for i, id in ipairs(ids) do ids[i] = '"' .. id .. '"' end
+      article = string.sub(article, 1, e) .. table.concat(ids, ',') .. string.sub(article, close)
+      redis.call('SET', KEYS[3], article, 'KEEPTTL')
+      updated = 1
+    end
+  end
+end
+return {isNew, added, updated}
+`;
+
+/** Same rule as the config schema's feed ids. */
+export const FEED_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
 
 function parseJson<T>(raw: string | null): T | undefined {
   return raw === null ? undefined : (JSON.parse(raw) as T);
@@ -51,6 +112,7 @@ export class RecordStore {
 
   // Feed registry ---------------------------------------------------------
   async upsertFeed(feed: FeedConfig): Promise<void> {
+    if (!FEED_ID_PATTERN.test(feed.id)) throw new Error(`invalid feed id "${feed.id}": use letters, digits, ".", "_" and "-"`);
     await this.redis.hset(this.keys.feeds, feed.id, JSON.stringify(feed));
   }
   async removeFeed(feedId: string): Promise<boolean> {
@@ -75,15 +137,27 @@ export class RecordStore {
       lastPollAt: h.lastPollAt || undefined,
       lastSuccessAt: h.lastSuccessAt || undefined,
       lastError: h.lastError || undefined,
+      lastErrorAt: h.lastErrorAt || undefined,
       consecutiveErrors: Number(h.consecutiveErrors ?? 0),
       itemsSeen: Number(h.itemsSeen ?? 0),
       lastNewItems: Number(h.lastNewItems ?? 0),
+      nextPollAt: h.nextPollAt || undefined,
+      pollNotBefore: h.pollNotBefore ? Number(h.pollNotBefore) : undefined,
+      nextPollReason: h.nextPollReason || undefined,
+      disabledAt: h.disabledAt || undefined,
+      disabledReason: h.disabledReason || undefined,
     };
   }
+  /**
+   * A successful poll (200 or 304). The validators of a 200 replace the old
+   * ones (a validator the server stopped sending must not be sent back); a
+   * 304 passes none and keeps them.
+   */
   async recordFeedSuccess(
     feedId: string,
-    facts: { etag?: string; lastModified?: string; items: number; newItems: number },
+    facts: { etag?: string; lastModified?: string; items: number; newItems: number; notModified?: boolean; next?: FeedScheduleFacts },
   ): Promise<void> {
+    const key = this.keys.feedState(feedId);
     const now = new Date().toISOString();
     const fields: Record<string, string> = {
       lastPollAt: now,
@@ -91,33 +165,73 @@ export class RecordStore {
       consecutiveErrors: '0',
       lastError: '',
       lastNewItems: String(facts.newItems),
+      ...(facts.next ? scheduleFields(facts.next) : {}),
     };
     if (facts.etag) fields.etag = facts.etag;
     if (facts.lastModified) fields.lastModified = facts.lastModified;
-    await this.redis
-      .multi()
-      .hset(this.keys.feedState(feedId), fields)
-      .hincrby(this.keys.feedState(feedId), 'itemsSeen', facts.newItems)
-      .exec();
+    const tx = this.redis.multi().hset(key, fields).hincrby(key, 'itemsSeen', facts.newItems);
+    if (!facts.notModified) {
+      const stale = [...(facts.etag ? [] : ['etag']), ...(facts.lastModified ? [] : ['lastModified'])];
+      if (stale.length) tx.hdel(key, ...stale);
+    }
+    await tx.exec();
   }
-  async recordFeedError(feedId: string, error: string): Promise<void> {
+  /** Counts a failed poll; returns the number of consecutive failures including this one. */
+  async recordFeedError(feedId: string, error: string): Promise<number> {
+    const key = this.keys.feedState(feedId);
+    const now = new Date().toISOString();
+    const res = (await this.redis
+      .multi()
+      .hset(key, { lastPollAt: now, lastErrorAt: now, lastError: error.slice(0, 500) })
+      .hincrby(key, 'consecutiveErrors', 1)
+      .exec()) as Array<[Error | null, unknown]>;
+    return Number(res[1][1]);
+  }
+  async setFeedSchedule(feedId: string, next: FeedScheduleFacts): Promise<void> {
+    await this.redis.hset(this.keys.feedState(feedId), scheduleFields(next));
+  }
+  async disableFeed(feedId: string, reason: string): Promise<void> {
+    await this.redis.hset(this.keys.feedState(feedId), {
+      disabledAt: new Date().toISOString(),
+      disabledReason: reason.slice(0, 500),
+      nextPollAt: '',
+      pollNotBefore: '',
+      nextPollReason: 'disabled',
+    });
+  }
+  /** Re-enables a disabled feed with a clean error count; its validators and counters stay. */
+  async enableFeed(feedId: string): Promise<void> {
+    const key = this.keys.feedState(feedId);
     await this.redis
       .multi()
-      .hset(this.keys.feedState(feedId), { lastPollAt: new Date().toISOString(), lastError: error.slice(0, 500) })
-      .hincrby(this.keys.feedState(feedId), 'consecutiveErrors', 1)
+      .hdel(key, 'disabledAt', 'disabledReason', 'pollNotBefore', 'nextPollAt', 'nextPollReason')
+      .hset(key, { consecutiveErrors: '0' })
       .exec();
   }
 
   // Feed items -------------------------------------------------------------
+  /**
+   * Stores the item unless one is already known, and records the feed in the
+   * article's feed set (the authoritative list of feeds an article came from).
+   * If the article was extracted before this feed saw it, its feedIds are
+   * rewritten to match the set.
+   */
+  async recordFeedItem(item: FeedItem): Promise<{ itemIsNew: boolean; feedAdded: boolean; articleUpdated: boolean }> {
+    const [isNew, added, updated] = (await this.redis.eval(
+      SAVE_FEED_ITEM,
+      3,
+      this.keys.item(item.articleId),
+      this.keys.articleFeeds(item.articleId),
+      this.keys.article(item.articleId),
+      JSON.stringify(item),
+      item.feedId,
+      this.ttl.recordTtlSec,
+    )) as [number, number, number];
+    return { itemIsNew: isNew === 1, feedAdded: added === 1, articleUpdated: updated === 1 };
+  }
   /** Stores the item unless one is already known, and records the feed. Returns true when the item is new. */
   async saveFeedItem(item: FeedItem): Promise<boolean> {
-    const [setRes] = (await this.redis
-      .multi()
-      .set(this.keys.item(item.articleId), JSON.stringify(item), 'EX', this.ttl.recordTtlSec, 'NX')
-      .sadd(this.keys.articleFeeds(item.articleId), item.feedId)
-      .expire(this.keys.articleFeeds(item.articleId), this.ttl.recordTtlSec)
-      .exec()) as Array<[Error | null, unknown]>;
-    return setRes[1] === 'OK';
+    return (await this.recordFeedItem(item)).itemIsNew;
   }
   async getFeedItem(articleId: string): Promise<FeedItem> {
     const item = checkVersion(parseJson<FeedItem>(await this.redis.get(this.keys.item(articleId))), 'feed item');
@@ -158,8 +272,17 @@ export class RecordStore {
     await this.redis.set(this.keys.article(article.id), JSON.stringify(article), 'EX', this.ttl.recordTtlSec);
   }
   async getArticle(articleId: string): Promise<Article> {
-    const a = checkVersion(parseJson<Article>(await this.redis.get(this.keys.article(articleId))), 'article');
+    // The feed set is authoritative: a feed that saw the item while it was
+    // being extracted is in the set even if the record missed it.
+    const res = (await this.redis
+      .pipeline()
+      .get(this.keys.article(articleId))
+      .smembers(this.keys.articleFeeds(articleId))
+      .exec()) as Array<[Error | null, unknown]>;
+    const a = checkVersion(parseJson<Article>(res[0][1] as string | null), 'article');
     if (!a) throw new MissingRecordError(`article ${articleId}`);
+    const feeds = (res[1][1] as string[] | null) ?? [];
+    if (feeds.some((f) => !a.feedIds.includes(f))) a.feedIds = [...new Set([...a.feedIds, ...feeds])].sort();
     return a;
   }
   async saveTagged(articleId: string, entities: ArticleEntity[]): Promise<void> {
