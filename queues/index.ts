@@ -76,13 +76,34 @@ export function workerOptions(cfg: StorylineConfig, stage: StageName): WorkerOpt
   };
 }
 
-export type StageQueues = Record<StageName, Queue>;
+/**
+ * Webhook deliveries have their own queue beside the stages. It is not a
+ * pipeline stage: nothing follows it, its retries span hours (see
+ * webhookJobOptions) and its failures say nothing about the pipeline.
+ */
+export const WEBHOOKS_QUEUE = 'webhooks';
 
-/** Opens the six stage queues (producers only). */
+/** Name of the custom backoff strategy the webhook worker implements (workers/webhooks.ts). */
+export const WEBHOOK_BACKOFF_TYPE = 'webhook';
+
+export function webhookJobOptions(cfg: StorylineConfig): JobsOptions {
+  return {
+    attempts: cfg.webhooks.attempts,
+    // Custom: exponential from backoffBaseMs up to backoffMaxMs, or the receiver's Retry-After.
+    backoff: { type: WEBHOOK_BACKOFF_TYPE },
+    removeOnComplete: { count: cfg.retention.completedCount, age: cfg.retention.completedAgeSec },
+    removeOnFail: { count: cfg.retention.failedCount, age: cfg.retention.failedAgeSec },
+  };
+}
+
+export type StageQueues = Record<StageName, Queue> & { webhooks: Queue };
+
+/** Opens the six stage queues and the webhooks queue (producers only). */
 export function openQueues(cfg: StorylineConfig): StageQueues {
   const opts = queueOptions(cfg);
   const queues = {} as StageQueues;
   for (const stage of STAGES) queues[stage] = new Queue(QUEUE_NAMES[stage], opts);
+  queues.webhooks = new Queue(WEBHOOKS_QUEUE, { ...opts, defaultJobOptions: webhookJobOptions(cfg) });
   return queues;
 }
 

@@ -1,6 +1,9 @@
 import type { Job } from 'bullmq';
-import { buildArticleEvent, buildStoryEvent } from '../src/publish/events';
+import { UnrecoverableError } from 'bullmq';
+import { buildArticleEvent, buildStoryEvent, type StreamEvent } from '../src/publish/events';
+import { EventValidationError } from '../src/publish/schemas';
 import { appendEventOnce } from '../src/publish/stream';
+import { disabledSubscriptions, subscriptionsFor, webhookJobId, type WebhookJobData } from '../src/publish/webhooks';
 import { MissingRecordError } from '../src/store/records';
 import type { AssignmentReason, PublishJobData } from '../src/types';
 import type { StageContext } from './context';
@@ -23,7 +26,14 @@ export async function processPublishJob(job: Job<PublishJobData>, ctx: StageCont
   if (!assignmentRaw) throw new MissingRecordError(`assignment of ${articleId}`);
   const assignment = (JSON.parse(assignmentRaw) as { reason: AssignmentReason }).reason;
   const source = ctx.cfg.publish.source;
-  const events = [buildArticleEvent(source, article, entities, assignment), buildStoryEvent(source, story, created)];
+  let events: StreamEvent[];
+  try {
+    events = [buildArticleEvent(source, article, entities, assignment), buildStoryEvent(source, story, created)];
+  } catch (err) {
+    // An event that breaks its published schema will not mend on retry: fail now, visibly.
+    if (err instanceof EventValidationError) throw new UnrecoverableError(err.message);
+    throw err;
+  }
   let appended = 0;
   for (const event of events) {
     const res = await appendEventOnce(
@@ -34,6 +44,34 @@ export async function processPublishJob(job: Job<PublishJobData>, ctx: StageCont
     );
     if (res.appended) appended++;
   }
-  log.debug({ appended, storyVersion }, 'events published');
+  const deliveries = await enqueueWebhooks(ctx, events);
+  log.debug({ appended, deliveries, storyVersion }, 'events published');
   return { appended };
+}
+
+/**
+ * One delivery job per (matching subscription, event). Enqueued for every
+ * event of the job, appended now or by an earlier attempt: a crash between
+ * append and enqueue must not lose deliveries, and the deterministic job id
+ * keeps a retry from adding a second one while the first exists.
+ */
+async function enqueueWebhooks(ctx: StageContext, events: StreamEvent[]): Promise<number> {
+  const subs = ctx.cfg.webhooks.subscriptions;
+  if (!subs.length) return 0;
+  const disabled = await disabledSubscriptions(
+    ctx.redis,
+    ctx.cfg.redis.prefix,
+    subs.map((s) => s.id),
+  );
+  const jobs = events.flatMap((event) =>
+    subscriptionsFor(event.type, subs)
+      .filter((sub) => !disabled.has(sub.id))
+      .map((sub) => ({
+        name: event.type,
+        data: { subscriptionId: sub.id, eventId: event.id, eventType: event.type, event: event.json } satisfies WebhookJobData,
+        opts: { jobId: webhookJobId(sub.id, event.id) },
+      })),
+  );
+  if (jobs.length) await ctx.queues.webhooks.addBulk(jobs);
+  return jobs.length;
 }

@@ -1,5 +1,6 @@
 import { CloudEvent } from 'cloudevents';
 import type { Article, ArticleEntity, AssignmentReason, Story } from '../types';
+import { validateEvent } from './schemas';
 
 /*
  * CloudEvents 1.0, structured JSON mode. The `cloudevents` SDK validates the
@@ -38,17 +39,20 @@ export function storyEventId(storyId: string, version: number): string {
   return `story-${storyId}-v${version}`;
 }
 
+/**
+ * Envelope check by the SDK, then the whole event against the schema of its
+ * type (src/publish/schemas.ts, the source of schemas/*.json): an event that
+ * does not match what we publish as the contract is never appended.
+ */
 function toStreamEvent<T>(ce: CloudEvent<T>): StreamEvent {
   ce.validate();
-  return { id: ce.id, type: ce.type as EventType, json: JSON.stringify(ce.toJSON()) };
+  const json = JSON.stringify(ce.toJSON());
+  // Validate the serialised form: that is what consumers receive (undefined fields dropped).
+  validateEvent(JSON.parse(json));
+  return { id: ce.id, type: ce.type as EventType, json };
 }
 
-export function buildArticleEvent(
-  source: string,
-  article: Article,
-  entities: ArticleEntity[],
-  assignment: AssignmentReason,
-): StreamEvent {
+export function buildArticleEvent(source: string, article: Article, entities: ArticleEntity[], assignment: AssignmentReason): StreamEvent {
   const { text, ...rest } = article;
   const data: ArticleEnrichedData = {
     article: { ...rest, textLength: text.length },
