@@ -1,8 +1,9 @@
 import { Worker, type Job, type Processor } from 'bullmq';
 import { QUEUE_NAMES, workerOptions } from '../queues';
+import { instrumentHttpClient, recordJob, type JobTimes } from '../src/metrics/recorder';
 import type { StageName } from '../src/types';
 import type { StageContext } from './context';
-import { processExtractJob } from './extract';
+import { closeExtractPools, processExtractJob } from './extract';
 import { processFeedsJob } from './feeds';
 import { processFetchJob } from './fetch';
 import { processMergeJob } from './merge';
@@ -30,11 +31,21 @@ export interface RunningWorkers {
 /** Starts one BullMQ worker per requested stage in this process. */
 export function startStageWorkers(stages: StageName[], ctx: StageContext): RunningWorkers {
   const workers = stages.map((stage) => {
-    const processor: Processor = (job) => STAGE_PROCESSORS[stage](job, ctx);
+    // Feed and page fetches are counted by outcome class (src/metrics): the stage sees the same client API.
+    const stageCtx: StageContext =
+      stage === 'feeds' || stage === 'fetch'
+        ? { ...ctx, http: instrumentHttpClient(ctx.http, ctx, stage === 'feeds' ? 'feed' : 'page') }
+        : ctx;
+    const processor: Processor = (job) => STAGE_PROCESSORS[stage](job, stageCtx);
     const worker = new Worker(QUEUE_NAMES[stage], processor, workerOptions(ctx.cfg, stage));
     const log = ctx.logger.child({ queue: stage });
+    const onMetricsError = (err: Error) => log.warn({ err: err.message }, 'metrics not recorded');
+    worker.on('completed', (job, result) => {
+      void recordJob(ctx, stage, 'completed', jobTimes(job), domainCounters(stage, result), onMetricsError);
+    });
     worker.on('failed', (job, err) => {
       if (!job) return;
+      void recordJob(ctx, stage, 'failed', jobTimes(job), [], onMetricsError);
       const final = job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError';
       log[final ? 'error' : 'warn'](
         {
@@ -60,6 +71,26 @@ export function startStageWorkers(stages: StageName[], ctx: StageContext): Runni
     workers,
     async close() {
       await Promise.all(workers.map((w) => w.close()));
+      await closeExtractPools();
     },
   };
+}
+
+/** Processing and queue-wait timestamps of a finished job; the wait is only measured on a first attempt. */
+function jobTimes(job: Job): JobTimes {
+  const firstAttempt = (job.attemptsStarted ?? 1) <= 1;
+  return {
+    readyAt: firstAttempt ? job.timestamp + (job.delay || job.opts.delay || 0) : undefined,
+    processedOn: job.processedOn,
+    finishedOn: job.finishedOn ?? Date.now(),
+  };
+}
+
+/** Articles, stories and events counters, from what the stage processors return. */
+function domainCounters(stage: StageName, result: unknown): Array<{ metric: string; labels?: Record<string, string>; by?: number }> {
+  const r = (result ?? {}) as { created?: unknown; appended?: unknown };
+  if (stage === 'extract') return [{ metric: 'storyline_articles_total' }];
+  if (stage === 'merge') return [{ metric: 'storyline_stories_total', labels: { kind: r.created ? 'created' : 'updated' } }];
+  if (stage === 'publish' && typeof r.appended === 'number') return [{ metric: 'storyline_events_total', by: r.appended }];
+  return [];
 }

@@ -1,82 +1,219 @@
-import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MissingRecordError, type RecordStore } from '../store/records';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Redis } from 'ioredis';
+import type { StorylineConfig } from '../../config';
+import type { StageQueues } from '../../queues';
+import { createMetricsEndpoint } from '../metrics/registry';
+import { renderIndex, renderMessage, renderStory, type RelatedLink } from '../pages/render';
+import type { RecordStore } from '../store/records';
+import { STAGES } from '../types';
+import type { Logger } from '../util/logger';
+import { mountDashboard } from './dashboard';
+import { ApiError, errorBody } from './errors';
+import {
+  getArticleDetail,
+  getEntityDetail,
+  getStoryDetail,
+  getStoryVersion,
+  listStories,
+  parseStoryListParams,
+  queueOverview,
+} from './queries';
 
 /*
- * A small read-only HTTP API over the records in Redis: health checks and
- * stories/articles as JSON. node:http is enough for these few routes; the
- * dashboard, metrics and story pages arrive with the delivery issue.
+ * `storyline api`: one express 5 app serving
+ *   - JSON: /api/stories, /api/stories/:id, /api/stories/:id/versions/:n,
+ *     /api/articles/:id, /api/entities/:id, /api/queues;
+ *   - checks: /healthz (process up), /readyz (Redis answers and every stage
+ *     has a worker registered);
+ *   - /metrics (Prometheus text, see src/metrics);
+ *   - /admin/queues (bull-board, only when credentials are configured);
+ *   - story pages: / and /stories/:id, server-rendered.
+ * Errors are JSON `{ error: { code, message } }` (HTML on page routes); a
+ * stack trace never leaves the process.
  */
 
 export interface ApiDeps {
+  cfg: StorylineConfig;
   redis: Redis;
   store: RecordStore;
+  queues: StageQueues;
+  logger?: Logger;
 }
 
 export interface ApiServer {
   url: string;
+  app: Express;
   close(): Promise<void>;
 }
 
-type Reply = { status: number; body: unknown };
+const READY_TIMEOUT_MS = 2_000;
 
-async function route(deps: ApiDeps, method: string, url: URL): Promise<Reply> {
-  if (method !== 'GET') return { status: 405, body: { error: 'method_not_allowed' } };
-  const path = url.pathname;
-  if (path === '/healthz') return { status: 200, body: { status: 'ok' } };
-  if (path === '/readyz') {
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    }),
+  ]);
+}
+
+function param(req: Request, name: string): string {
+  const v = req.params[name];
+  return Array.isArray(v) ? v.join('/') : String(v ?? '');
+}
+
+const PAGE_CSP = (nonce: string) =>
+  `default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
+
+export function createApp(deps: ApiDeps): Express {
+  const { store, queues, redis, cfg } = deps;
+  const log = deps.logger;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  const metrics = createMetricsEndpoint({ redis, store, queues, cfg });
+
+  app.use((req, res, next) => {
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('referrer-policy', 'strict-origin-when-cross-origin');
+    next();
+  });
+
+  // Checks ------------------------------------------------------------------
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.get('/readyz', async (_req, res) => {
+    let redisOk = true;
     try {
-      await deps.redis.ping();
-      return { status: 200, body: { status: 'ready' } };
+      await withTimeout(redis.ping(), READY_TIMEOUT_MS);
     } catch {
-      return { status: 503, body: { status: 'unavailable', error: 'redis_unreachable' } };
+      redisOk = false;
     }
-  }
-  if (path === '/api/stories') {
-    const limit = Number(url.searchParams.get('limit') ?? 50);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
-      return { status: 400, body: { error: 'bad_parameter', detail: 'limit must be an integer from 1 to 500' } };
+    const workers: Record<string, number> = {};
+    if (redisOk) {
+      await Promise.all(
+        STAGES.map(async (stage) => {
+          workers[stage] = await withTimeout(queues[stage].getWorkersCount(), READY_TIMEOUT_MS).catch(() => 0);
+        }),
+      );
     }
-    const stories = await deps.store.listStories(limit);
-    return {
-      status: 200,
-      body: {
-        stories: stories.map((s) => ({ id: s.id, title: s.title, version: s.version, updatedAt: s.updatedAt, articles: s.articles.length, sources: s.sources })),
-      },
-    };
-  }
-  const story = /^\/api\/stories\/([A-Za-z0-9_-]+)$/.exec(path);
-  if (story) {
-    const s = await deps.store.getStory(story[1]);
-    return s ? { status: 200, body: s } : { status: 404, body: { error: 'not_found', detail: `no story ${story[1]}` } };
-  }
-  const article = /^\/api\/articles\/([A-Za-z0-9_-]+)$/.exec(path);
-  if (article) {
-    try {
-      return { status: 200, body: await deps.store.getArticle(article[1]) };
-    } catch (err) {
-      if (err instanceof MissingRecordError) return { status: 404, body: { error: 'not_found', detail: `no article ${article[1]}` } };
-      throw err;
+    const missing = STAGES.filter((s) => !workers[s]);
+    if (redisOk && !missing.length) {
+      res.json({ status: 'ready', redis: 'ok', workers });
+      return;
     }
-  }
-  return { status: 404, body: { error: 'not_found' } };
+    const message = redisOk ? `no worker registered for stage(s) ${missing.join(', ')}` : 'Redis does not answer';
+    res.status(503).json({ status: 'unavailable', redis: redisOk ? 'ok' : 'unreachable', workers, ...errorBody('unavailable', message) });
+  });
+
+  app.get('/metrics', async (_req, res) => {
+    const text = await metrics.render();
+    res.setHeader('content-type', metrics.contentType);
+    res.send(text);
+  });
+
+  // JSON API ----------------------------------------------------------------
+  app.get('/api/stories', async (req, res) => {
+    const params = parseStoryListParams(req.query as Record<string, unknown>);
+    const page = await listStories(store, params);
+    const next = page.nextCursor ? new URLSearchParams({ ...(req.query as Record<string, string>), cursor: page.nextCursor }) : undefined;
+    res.json({ stories: page.stories, nextCursor: page.nextCursor ?? null, next: next ? `/api/stories?${next.toString()}` : null });
+  });
+  app.get('/api/stories/:id', async (req, res) => {
+    res.json(await getStoryDetail(store, param(req, 'id')));
+  });
+  app.get('/api/stories/:id/versions/:version', async (req, res) => {
+    res.json(await getStoryVersion(store, param(req, 'id'), param(req, 'version')));
+  });
+  app.get('/api/articles/:id', async (req, res) => {
+    res.json(await getArticleDetail(store, param(req, 'id')));
+  });
+  app.get('/api/entities/:id', async (req, res) => {
+    res.json(await getEntityDetail(store, param(req, 'id')));
+  });
+  app.get('/api/queues', async (_req, res) => {
+    res.setHeader('cache-control', 'no-store');
+    res.json(await queueOverview(store, queues));
+  });
+  app.all('/api/{*rest}', (req, _res, next) => {
+    next(
+      req.method === 'GET' || req.method === 'HEAD'
+        ? new ApiError(404, 'not_found', `no such endpoint ${req.path}`)
+        : new ApiError(405, 'method_not_allowed', 'the API is read-only: GET only'),
+    );
+  });
+
+  // Queue dashboard -----------------------------------------------------------
+  const mounted = mountDashboard(app, queues, cfg.api.dashboard, log);
+  log?.info({ dashboard: mounted ? `on, ${cfg.api.dashboard.mode}` : 'off (no credentials configured)' }, 'queue dashboard');
+
+  // Story pages ---------------------------------------------------------------
+  app.get('/favicon.ico', (_req, res) => {
+    res.status(204).end();
+  });
+  app.get('/', async (_req, res) => {
+    const nonce = randomBytes(16).toString('base64');
+    const [page, overview] = await Promise.all([listStories(store, { limit: 30 }), queueOverview(store, queues)]);
+    res.setHeader('content-security-policy', PAGE_CSP(nonce));
+    res.type('html').send(renderIndex(page.stories, overview, nonce));
+  });
+  app.get('/stories/:id', async (req, res) => {
+    const detail = await getStoryDetail(store, param(req, 'id'));
+    const refs = detail.story.briefing.howWeGotHere;
+    const exists = refs.length ? await Promise.all(refs.map((r) => redis.exists(store.keys.story(r.storyId)))) : [];
+    const related: RelatedLink[] = refs.map((r, i) => ({ ...r, exists: exists[i] === 1 }));
+    res.setHeader('content-security-policy', PAGE_CSP('none'));
+    res.type('html').send(renderStory(detail, related));
+  });
+
+  // Fallbacks -------------------------------------------------------------
+  app.use((req, _res, next) => {
+    next(new ApiError(404, 'not_found', `nothing at ${req.path}`));
+  });
+
+  // Express recognises an error handler by its four parameters.
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    let e: ApiError;
+    if (err instanceof ApiError) e = err;
+    else if (typeof (err as { status?: unknown }).status === 'number' && (err as { status: number }).status < 500) {
+      // body-parser and friends: a client error; their messages are safe, but keep ours generic.
+      e = new ApiError((err as { status: number }).status, 'bad_parameter', 'the request could not be read');
+    } else {
+      log?.error({ err: (err as Error)?.message, stack: (err as Error)?.stack, method: req.method, path: req.path }, 'request failed');
+      e = new ApiError(500, 'internal', 'internal error');
+    }
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    const wantsPage = !req.path.startsWith('/api/') && req.method === 'GET' && req.accepts(['json', 'html']) === 'html';
+    if (wantsPage) {
+      const title = e.status === 404 ? 'Not found' : e.status >= 500 ? 'Something went wrong' : 'Bad request';
+      res.status(e.status).setHeader('content-security-policy', PAGE_CSP('none'));
+      res.type('html').send(renderMessage(title, e.status >= 500 ? 'Please try again in a moment.' : e.message));
+      return;
+    }
+    res.status(e.status).json(errorBody(e.code, e.message));
+  });
+
+  return app;
 }
 
 export async function startApi(deps: ApiDeps, opts: { host: string; port: number }): Promise<ApiServer> {
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    route(deps, req.method ?? 'GET', url)
-      .catch(() => ({ status: 500, body: { error: 'internal' } }) as Reply) // never a stack trace
-      .then(({ status, body }) => {
-        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-        res.end(JSON.stringify(body));
-      });
+  const app = createApp(deps);
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(opts.port, opts.host, (err?: Error) => (err ? reject(err) : resolve(s)));
   });
-  await new Promise<void>((resolve) => server.listen(opts.port, opts.host, resolve));
   const { port, address } = server.address() as AddressInfo;
   return {
     url: `http://${address.includes(':') ? `[${address}]` : address}:${port}`,
+    app,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

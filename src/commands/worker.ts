@@ -1,11 +1,21 @@
 import type { Command } from 'commander';
 import { startStageWorkers } from '../../workers';
 import { openRuntime } from '../../workers/runtime';
+import { startWebhookWorker } from '../../workers/webhooks';
 import { syncFeedSchedulers } from '../../workers/schedule';
 import type { StageName } from '../types';
 import { STAGES } from '../types';
 import { createLogger } from '../util/logger';
+import { InvalidArgumentError } from 'commander';
+import { createProcessRegistry } from '../metrics/registry';
+import { startMetricsServer } from '../metrics/server';
 import { config, parseStages, shutdownSignal } from './common';
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new InvalidArgumentError('expected a TCP port (0-65535)');
+  return n;
+}
 
 /** `storyline worker --stages …`: any subset of stages in this process. */
 export function register(program: Command): void {
@@ -13,16 +23,26 @@ export function register(program: Command): void {
     .command('worker')
     .description('run workers for a subset of stages in this process')
     .option('--stages <list>', `comma-separated stages (${STAGES.join(',')}) or all`, parseStages, [...STAGES])
-    .action(async (opts: { stages: StageName[] }) => {
+    .option('--metrics-port <port>', "serve this process's default metrics on /metrics (pipeline metrics are on the API's /metrics)", parsePort)
+    .option('--no-webhooks', 'do not deliver webhooks in this process (by default every worker process does when subscriptions are configured)')
+    .action(async (opts: { stages: StageName[]; metricsPort?: number; webhooks: boolean }) => {
       const cfg = config();
       const log = createLogger(cfg.log.level, { role: 'worker' });
       const rt = await openRuntime(cfg, log);
       // Every process running the feeds stage (re)creates the schedulers: upserts are idempotent.
       if (opts.stages.includes('feeds')) await syncFeedSchedulers(rt.queues.feeds, rt.store, cfg);
       const workers = startStageWorkers(opts.stages, rt);
-      log.info({ stages: opts.stages, prefix: cfg.redis.prefix }, 'workers started');
+      const webhooks = opts.webhooks && cfg.webhooks.subscriptions.length ? startWebhookWorker(rt) : undefined;
+      log.info({ stages: opts.stages, webhooks: !!webhooks, prefix: cfg.redis.prefix }, 'workers started');
+      const metrics =
+        opts.metricsPort === undefined
+          ? undefined
+          : await startMetricsServer(createProcessRegistry({ role: 'worker', stages: opts.stages.join(',') }), opts.metricsPort);
+      if (metrics) log.info({ url: metrics.url }, 'worker metrics listening');
       await shutdownSignal(log);
+      await metrics?.close();
       await workers.close();
+      await webhooks?.close();
       await rt.close();
       log.info('workers stopped');
     });
