@@ -3,7 +3,7 @@ import type { StorylineConfig } from '../config';
 import { jobIdFor } from '../queues';
 import { buildBriefing } from '../src/merge/briefing';
 import { resolveMergeOptions, type MergeOptions } from '../src/merge/score';
-import { termVector } from '../src/merge/terms';
+import { articleFeatures } from '../src/merge/features';
 import { MergeStore } from '../src/store/merge-store';
 import { entityById } from '../src/tag';
 import type { ArticleJobData, Briefing, PublishJobData, Story, StoryArticleRef } from '../src/types';
@@ -51,12 +51,9 @@ export async function processMergeJob(job: Job<ArticleJobData>, ctx: StageContex
 
   const [article, entities] = await Promise.all([ctx.store.getArticle(articleId), ctx.store.getTagged(articleId)]);
   const publishedAt = article.publishedAt ? Date.parse(article.publishedAt) : NaN;
-  const plan = await mergeStore.plan({
-    id: articleId,
-    terms: termVector(article.title, article.text),
-    entities: entities.map((e) => ({ entityId: e.entityId, salience: e.salience })),
-    publishedAt: Number.isNaN(publishedAt) ? undefined : publishedAt,
-  });
+  const plan = await mergeStore.plan(
+    articleFeatures({ id: articleId, title: article.title, text: article.text, publishedAt: article.publishedAt, entities }),
+  );
 
   const previous = plan.created ? undefined : await ctx.store.getStory(plan.storyId);
   const ref: StoryArticleRef = {
@@ -66,7 +63,11 @@ export async function processMergeJob(job: Job<ArticleJobData>, ctx: StageContex
     url: article.canonicalUrl,
     publishedAt: article.publishedAt,
   };
-  const members = [...(previous?.articles ?? []).filter((a) => a.id !== articleId), ref];
+  // Story repair: the articles of stories this one absorbed join it (their records stay, pointing nowhere new).
+  const absorbed = (await Promise.all(plan.merged.map((id) => ctx.store.getStory(id)))).filter((s): s is Story => !!s);
+  const memberById = new Map<string, StoryArticleRef>();
+  for (const a of [...(previous?.articles ?? []), ...absorbed.flatMap((s) => s.articles)]) if (a.id !== articleId) memberById.set(a.id, a);
+  const members = [...memberById.values(), ref];
 
   // Member texts for the briefing: the newest ones, this article included.
   const briefingIds = [...members]
@@ -116,11 +117,19 @@ export async function processMergeJob(job: Job<ArticleJobData>, ctx: StageContex
   };
 
   await plan.commit(ctx.redis, (multi) =>
-    MergeStore.writeStory(multi, ctx.store.keys, story, { reason: plan.reason, storyVersion: story.version }, articleId, {
-      recordTtlSec: ctx.cfg.retention.recordTtlSec,
-      // Snapshots only need to outlive the publish job that reads them (retries included).
-      snapshotTtlSec: Math.min(ctx.cfg.retention.recordTtlSec, 7 * 24 * 3600),
-    }),
+    MergeStore.writeStory(
+      multi,
+      ctx.store.keys,
+      story,
+      { reason: plan.reason, storyVersion: story.version },
+      articleId,
+      {
+        recordTtlSec: ctx.cfg.retention.recordTtlSec,
+        // Snapshots only need to outlive the publish job that reads them (retries included).
+        snapshotTtlSec: Math.min(ctx.cfg.retention.recordTtlSec, 7 * 24 * 3600),
+      },
+      previous, // the per-entity/per-outlet indexes drop what the story no longer has
+    ),
   );
   const data: PublishJobData = { articleId, storyId: story.id, storyVersion: story.version, created: plan.created };
   await ctx.queues.publish.add('publish', data, { jobId: jobIdFor('publish', articleId) });

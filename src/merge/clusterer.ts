@@ -11,13 +11,17 @@ import {
   candidateKeys,
   decideAssignment,
   indexKeysForStory,
+  mergeStoryStates,
   resolveMergeOptions,
+  shouldMergeStories,
+  survivorFirst,
+  withIdfCache,
   type ArticleFeatures,
   type CorpusStats,
   type MergeOptions,
   type StoryState,
 } from './score';
-import { termVector } from './terms';
+import { articleFeatures } from './features';
 
 type FeatureEntity = { entityId: string; salience: number };
 export type EntityTagger = (text: string, opts: { title?: string }) => { entities: FeatureEntity[] };
@@ -37,7 +41,12 @@ export interface ClustererArticle {
 export interface StoryClusterer {
   /** Assigns the article to a story and returns the story id. Re-adding an article returns its story. */
   add(article: ClustererArticle): string;
+  /** Why each article joined (or founded) its story, as decided when it arrived. */
   assignments(): Map<string, AssignmentReason>;
+  /** The article's story now, after any story repair (undefined for an unknown article). */
+  storyOf(articleId: string): string | undefined;
+  /** Story repair so far: absorbed story id → surviving story id. */
+  merged(): Map<string, string>;
   stories(): StoryState[];
 }
 
@@ -64,6 +73,8 @@ export function createStoryClusterer(options: Partial<MergeOptions> & { tag?: En
   const termIndex = new PostingIndex(opts.postingLimit);
   const indexedKeys = new Map<string, { entityIds: string[]; terms: string[] }>();
   const reasons = new Map<string, AssignmentReason>();
+  /** Story repair: absorbed story id → the story it was merged into. */
+  const mergedInto = new Map<string, string>();
   let tagger: EntityTagger | undefined | null = tag ?? null;
 
   function entitiesFor(article: ClustererArticle): FeatureEntity[] {
@@ -87,9 +98,24 @@ export function createStoryClusterer(options: Partial<MergeOptions> & { tag?: En
       .map(([id]) => storiesById.get(id) as StoryState);
   }
 
-  function reindex(story: StoryState): void {
+  function unindex(storyId: string): void {
+    const previous = indexedKeys.get(storyId);
+    if (!previous) return;
+    entityIndex.removeAll(storyId, previous.entityIds);
+    termIndex.removeAll(storyId, previous.terms);
+    indexedKeys.delete(storyId);
+  }
+
+  /** Follows story-repair merges to the surviving story. */
+  function resolve(storyId: string): string {
+    let id = storyId;
+    for (let next = mergedInto.get(id); next !== undefined; next = mergedInto.get(id)) id = next;
+    return id;
+  }
+
+  function reindex(story: StoryState, current: CorpusStats): void {
     const previous = indexedKeys.get(story.id);
-    const next = indexKeysForStory(story, stats, opts);
+    const next = indexKeysForStory(story, current, opts);
     if (previous) {
       entityIndex.removeAll(story.id, without(previous.entityIds, next.entityIds));
       termIndex.removeAll(story.id, without(previous.terms, next.terms));
@@ -102,28 +128,48 @@ export function createStoryClusterer(options: Partial<MergeOptions> & { tag?: En
   return {
     add(article) {
       const known = reasons.get(article.id);
-      if (known) return known.storyId;
+      if (known) return resolve(known.storyId);
 
-      const publishedAt = article.publishedAt ? Date.parse(article.publishedAt) : NaN;
-      const features: ArticleFeatures = {
-        id: article.id,
-        terms: termVector(article.title, article.text),
-        entities: entitiesFor(article),
-        publishedAt: Number.isNaN(publishedAt) ? undefined : publishedAt,
-      };
+      const features = articleFeatures({ ...article, entities: entitiesFor(article) });
       // Count the article before scoring so its own terms have a defined IDF.
       docCount++;
       for (const term of features.terms.keys()) documentFrequency.set(term, stats.df(term) + 1);
 
-      const decision = decideAssignment(features, candidatesFor(features), stats, opts);
-      const storyId = decision.storyId ?? storyIdFor(article.id);
-      const story = addToStory(storiesById.get(storyId), features, storyId, opts);
+      const now = withIdfCache(stats);
+      const decision = decideAssignment(features, candidatesFor(features), now, opts);
+      let storyId = decision.storyId ?? storyIdFor(article.id);
+      let story = addToStory(storiesById.get(storyId), features, storyId, opts);
+      const absorbedIds: string[] = [];
+      for (const otherId of decision.alsoEligible) {
+        const other = storiesById.get(otherId);
+        if (!other || !shouldMergeStories(story, other, now, opts).merge) continue;
+        // The larger story survives (then the older id): fewer articles change story.
+        const [survivor, absorbed] = survivorFirst(story, other);
+        story = mergeStoryStates(survivor, absorbed, opts);
+        if (storiesById.delete(absorbed.id)) {
+          // (A story founded by this very article was never filed: nothing to redirect.)
+          unindex(absorbed.id);
+          mergedInto.set(absorbed.id, survivor.id);
+          absorbedIds.push(absorbed.id);
+        }
+        storyId = survivor.id;
+      }
       storiesById.set(storyId, story);
-      reindex(story);
-      reasons.set(article.id, { storyId, created: decision.storyId === null, ...decision.reason });
+      reindex(story, now);
+      reasons.set(article.id, {
+        storyId,
+        created: decision.storyId === null && storyId === storyIdFor(article.id),
+        ...decision.reason,
+        ...(absorbedIds.length ? { merged: absorbedIds } : {}),
+      });
       return storyId;
     },
     assignments: () => new Map(reasons),
+    storyOf: (articleId) => {
+      const r = reasons.get(articleId);
+      return r ? resolve(r.storyId) : undefined;
+    },
+    merged: () => new Map([...mergedInto.keys()].map((id) => [id, resolve(id)])),
     stories: () => [...storiesById.values()],
   };
 }

@@ -1,4 +1,5 @@
-export { termVector, tokenize, stem } from './terms';
+export { termVector, signatureVector, tokenize, stem } from './terms';
+export { articleFeatures, type FeatureInput } from './features';
 export {
   DEFAULT_MERGE_OPTIONS,
   resolveMergeOptions,
@@ -8,6 +9,11 @@ export {
   addToStory,
   candidateKeys,
   indexKeysForStory,
+  thresholdsFor,
+  shouldMergeStories,
+  mergeStoryStates,
+  survivorFirst,
+  withIdfCache,
   type ArticleFeatures,
   type ArticleStoryScore,
   type CorpusStats,

@@ -66,12 +66,60 @@ export function tokenize(text: string): string[] {
   return out;
 }
 
+export interface TermWeights {
+  /** Weight of a title token. */
+  title: number;
+  /** Extra multiplier for a capitalised token that does not start a sentence (names, places). */
+  proper: number;
+  /** Extra multiplier for a token with digits (counts, dates, model numbers). */
+  numeric: number;
+}
+
+/** Boosting names or numbers inside the text vector did not help on dev (docs/merging.md); they act through the signature instead. */
+export const DEFAULT_TERM_WEIGHTS: Readonly<TermWeights> = Object.freeze({ title: TITLE_WEIGHT, proper: 1, numeric: 1 });
+
+const CASED_TOKEN = /[\p{L}\p{N}]+|[.!?]["'\u201d\u2019)]*\s/gu;
+const UPPER_START = /^\p{Lu}/u;
+
+/** Weighted counts of the stemmed content tokens of a text; sentence-initial capitals are not names. */
+function addCounts(counts: Map<string, number>, text: string, base: number, w: TermWeights, onlySignature = false): void {
+  let sentenceStart = true;
+  for (const match of text.matchAll(CASED_TOKEN)) {
+    const raw = match[0];
+    if (!/[\p{L}\p{N}]/u.test(raw[0])) {
+      sentenceStart = true;
+      continue;
+    }
+    const initial = sentenceStart;
+    sentenceStart = false;
+    const token = raw.toLowerCase();
+    if (token.length < MIN_TOKEN_LENGTH || STOPWORDS.has(token)) continue;
+    let weight = base;
+    const numeric = /\d/.test(token);
+    const proper = !numeric && !initial && UPPER_START.test(raw) && raw !== raw.toUpperCase();
+    if (onlySignature && !numeric && !proper) continue;
+    if (numeric) weight *= w.numeric;
+    else if (proper) weight *= w.proper;
+    const t = stem(token);
+    counts.set(t, (counts.get(t) ?? 0) + weight);
+  }
+}
+
 /** Sublinear term frequencies (1 + ln tf) of title (weighted) and body. */
-export function termVector(title: string, text: string): Map<string, number> {
+export function termVector(title: string, text: string, weights: TermWeights = DEFAULT_TERM_WEIGHTS): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const t of tokenize(title)) counts.set(t, (counts.get(t) ?? 0) + TITLE_WEIGHT);
-  for (const t of tokenize(text)) counts.set(t, (counts.get(t) ?? 0) + 1);
+  addCounts(counts, title, weights.title, { ...weights, proper: 1 });
+  addCounts(counts, text, 1, weights);
   const vector = new Map<string, number>();
-  for (const [term, tf] of counts) vector.set(term, 1 + Math.log(tf));
+  for (const [term, tf] of counts) vector.set(term, 1 + Math.log(Math.max(tf, 1)));
+  return vector;
+}
+
+/** Event signature: sublinear counts of the body's names (capitalised mid-sentence) and numbers. */
+export function signatureVector(text: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  addCounts(counts, text, 1, { title: 1, proper: 1, numeric: 1 }, true);
+  const vector = new Map<string, number>();
+  for (const [term, tf] of counts) vector.set(term, 1 + Math.log(Math.max(tf, 1)));
   return vector;
 }

@@ -4,7 +4,11 @@ import {
   decideAssignment,
   addToStory,
   indexKeysForStory,
+  mergeStoryStates,
   scoreArticleToStory,
+  shouldMergeStories,
+  survivorFirst,
+  withIdfCache,
   type ArticleFeatures,
   type CorpusStats,
   type MergeOptions,
@@ -40,6 +44,8 @@ export interface MergePlan {
   created: boolean;
   reason: AssignmentReason;
   state: StoryState;
+  /** Story repair: stories absorbed into storyId by this article (their ids stop being used). */
+  merged: string[];
   /** Candidate stories that were not chosen, with their scores (for "how we got here"). */
   others: Array<{ storyId: string; score: number; textSimilarity: number; entityOverlap: number; sharedEntities: string[]; lastAt?: number }>;
   commit: (redis: Redis, extra: (multi: ReturnType<Redis['multi']>) => void) => Promise<void>;
@@ -56,6 +62,17 @@ export class MergeStore {
     private readonly keys: Keyspace,
     private readonly opts: MergeOptions,
   ) {}
+
+  /** Follows story-repair merges to the surviving story id. */
+  async resolveStory(storyId: string): Promise<string> {
+    let id = storyId;
+    for (let hops = 0; hops < 100; hops++) {
+      const next = await this.redis.hget(this.keys.mergeMerged, id);
+      if (!next) break;
+      id = next;
+    }
+    return id;
+  }
 
   async getAssignment(articleId: string): Promise<StoredAssignment | undefined> {
     const raw = await this.redis.get(this.keys.assignment(articleId));
@@ -106,19 +123,38 @@ export class MergeStore {
 
     // Second pass: df for every term the scores touch (story centroids included).
     const allTerms = new Set(articleTerms);
-    for (const s of candidates) for (const t of Object.keys(s.termSums)) allTerms.add(t);
-    const stats = await this.loadStats(allTerms, articleTerms);
+    for (const s of candidates) {
+      for (const t of Object.keys(s.termSums)) allTerms.add(t);
+      for (const t of Object.keys(s.signatureSums ?? {})) allTerms.add(t);
+    }
+    for (const t of features.signature?.keys() ?? []) allTerms.add(t);
+    const stats = withIdfCache(await this.loadStats(allTerms, articleTerms));
 
     const decision = decideAssignment(features, candidates, stats, this.opts);
-    const storyId = decision.storyId ?? storyIdFor(features.id);
-    const previous = decision.storyId ? stored.get(decision.storyId) : undefined;
-    const state = addToStory(previous?.state, features, storyId, this.opts);
+    // Same steps as the in-memory clusterer (src/merge/clusterer.ts), story repair included.
+    let storyId = decision.storyId ?? storyIdFor(features.id);
+    let state = addToStory(decision.storyId ? stored.get(decision.storyId)?.state : undefined, features, storyId, this.opts);
+    const absorbed: StoredState[] = [];
+    for (const otherId of decision.alsoEligible) {
+      const other = stored.get(otherId);
+      if (!other || !shouldMergeStories(state, other.state, stats, this.opts).merge) continue;
+      const [survivor, gone] = survivorFirst(state, other.state);
+      state = mergeStoryStates(survivor, gone, this.opts);
+      // A story founded by this very article was never stored: nothing to redirect.
+      const goneStored = gone.id === other.state.id ? other : stored.get(gone.id);
+      if (goneStored) absorbed.push(goneStored);
+      storyId = survivor.id;
+    }
+    const absorbedIds = absorbed.map((x) => x.state.id);
+    // Index keys the surviving story was filed under (none if it is new); absorbed stories lose all theirs.
+    const previous = stored.get(storyId);
     const next = indexKeysForStory(state, stats, this.opts);
-    const reason: AssignmentReason = { storyId, created: !decision.storyId, ...decision.reason };
+    const created = decision.storyId === null && storyId === storyIdFor(features.id);
+    const reason: AssignmentReason = { storyId, created, ...decision.reason, ...(absorbedIds.length ? { merged: absorbedIds } : {}) };
 
     // Scores of the candidates not chosen, for related-story links.
     const others = candidates
-      .filter((s) => s.id !== storyId)
+      .filter((s) => s.id !== storyId && !absorbedIds.includes(s.id))
       .map((s) => {
         const r = scoreArticleToStory(features, s, stats, this.opts);
         return {
@@ -136,9 +172,10 @@ export class MergeStore {
     return {
       features,
       storyId,
-      created: !decision.storyId,
+      created,
       reason,
       state,
+      merged: absorbedIds,
       others,
       async commit(redis, extra) {
         const multi = redis.multi();
@@ -148,6 +185,13 @@ export class MergeStore {
           const stale = (a: string[], b: string[]) => a.filter((k) => !b.includes(k));
           for (const e of stale(previous.indexed.entityIds, next.entityIds)) multi.zrem(keys.mergeEntityIndex(e), storyId);
           for (const t of stale(previous.indexed.terms, next.terms)) multi.zrem(keys.mergeTermIndex(t), storyId);
+        }
+        for (const gone of absorbed) {
+          if (gone.state.id === storyId) continue;
+          for (const e of gone.indexed.entityIds) multi.zrem(keys.mergeEntityIndex(e), gone.state.id);
+          for (const t of gone.indexed.terms) multi.zrem(keys.mergeTermIndex(t), gone.state.id);
+          multi.del(keys.mergeState(gone.state.id));
+          multi.hset(keys.mergeMerged, gone.state.id, storyId);
         }
         // A shared counter orders postings by recency of touch across all stories.
         const touch = Date.now();
@@ -168,7 +212,13 @@ export class MergeStore {
     };
   }
 
-  /** Writes the story record, a versioned snapshot for publishing, and the assignment, within the plan's MULTI. */
+  /**
+   * Writes the story record, a versioned snapshot for publishing, and the
+   * assignment, within the plan's MULTI. Also maintains the read side: the
+   * per-entity and per-outlet story indexes the API filters on (entries the
+   * story no longer has are removed, entries older than the record TTL are
+   * trimmed) and a compact version list per story.
+   */
   static writeStory(
     multi: ReturnType<Redis['multi']>,
     keys: Keyspace,
@@ -176,11 +226,38 @@ export class MergeStore {
     assignment: StoredAssignment,
     articleId: string,
     ttl: { recordTtlSec: number; snapshotTtlSec: number },
+    previous?: Story,
   ): void {
     const json = JSON.stringify(story);
+    const score = Date.parse(story.updatedAt) || Date.now();
+    const expired = score - ttl.recordTtlSec * 1000;
     multi.set(keys.story(story.id), json, 'EX', ttl.recordTtlSec);
     multi.set(keys.storyVersion(story.id, story.version), json, 'EX', ttl.snapshotTtlSec);
-    multi.zadd(keys.stories, Date.parse(story.updatedAt) || Date.now(), story.id);
+    multi.zadd(keys.stories, score, story.id);
+    const indexKeys = [
+      ...story.entities.map((e) => keys.storiesByEntity(e.entityId)),
+      ...story.sources.map((src) => keys.storiesBySource(src)),
+    ];
+    const dropped = [
+      ...(previous?.entities ?? []).map((e) => keys.storiesByEntity(e.entityId)),
+      ...(previous?.sources ?? []).map((src) => keys.storiesBySource(src)),
+    ].filter((key) => !indexKeys.includes(key));
+    for (const key of dropped) multi.zrem(key, story.id);
+    for (const key of new Set(indexKeys)) {
+      multi.zadd(key, score, story.id);
+      multi.zremrangebyscore(key, '-inf', `(${expired}`);
+    }
+    multi.rpush(
+      keys.storyVersions(story.id),
+      JSON.stringify({
+        version: story.version,
+        updatedAt: story.updatedAt,
+        articleId,
+        articles: story.articles.length,
+        title: story.title,
+      }),
+    );
+    multi.expire(keys.storyVersions(story.id), ttl.recordTtlSec);
     multi.set(keys.assignment(articleId), JSON.stringify(assignment), 'EX', ttl.recordTtlSec);
   }
 }

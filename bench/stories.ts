@@ -1,0 +1,249 @@
+/**
+ * npm run bench:stories — story merging: dev-set quality, in-process
+ * throughput at 1,000 and 100,000 open stories, and Redis memory per story.
+ *
+ * - Quality: the three development streams of ../shared/corpus/clustering-dev
+ *   fed in publishedAt order (stable, as the shared scorer does) to
+ *   createStoryClusterer with its defaults and the real tagger; pairwise,
+ *   BCubed and NMI as defined by ../shared/tools/clustering-score/metrics.mjs
+ *   (reimplemented here, same formulas). "online" scores the id add() returned;
+ *   "final" the story after story repair (storyOf). Split-half rows: the
+ *   gold stories split in two by a hash of their label, each half run alone.
+ * - Throughput: synthetic stories (Zipf vocabulary plus per-story names),
+ *   entities given (the tagger is another stage), articles/s of add() once
+ *   N stories are open.
+ * - Redis: the Redis merge path (MergeStore plan + commit) on a private
+ *   redis-server; INFO used_memory before and after, over the stories made.
+ *
+ * Env: CLUSTERING_DEV (data dir), BENCH_OPEN (comma list, default 1000,100000),
+ * BENCH_REDIS_ARTICLES (default 4000).
+ */
+
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { articleFeatures, createStoryClusterer, resolveMergeOptions, type ClustererArticle } from '../src/merge';
+import { keyspace } from '../src/store/keys';
+import { MergeStore } from '../src/store/merge-store';
+import { redisServerAvailable, startRedisServer } from '../src/util/redis-server';
+
+const ROOT = path.resolve(__dirname, '../..');
+const DEV = process.env.CLUSTERING_DEV ?? path.resolve(ROOT, '../shared/corpus/clustering-dev');
+const STREAMS: Array<[string, string]> = [
+  ['ECB+', 'ecbplus.dev.jsonl'],
+  ['GVC', 'gvc.dev.jsonl'],
+  ['Google News titles', 'google-news-titles.dev.jsonl'],
+];
+
+interface DevDoc extends ClustererArticle {
+  cluster: string;
+}
+
+function loadStream(file: string): DevDoc[] {
+  const docs = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as { id: string; title?: string; text?: string; publishedAt?: string | null; cluster: string | number })
+    .map((d) => ({ id: String(d.id), title: d.title ?? '', text: d.text ?? '', publishedAt: d.publishedAt ?? undefined, cluster: String(d.cluster) }));
+  const t = (d: DevDoc) => (d.publishedAt ? Date.parse(d.publishedAt) : 0);
+  return docs.map((d, i) => ({ d, i })).sort((x, y) => t(x.d) - t(y.d) || x.i - y.i).map((x) => x.d);
+}
+
+// ---- metrics (same definitions as the shared scorer's metrics.mjs) ----
+function table(gold: string[], pred: string[]) {
+  const cells = new Map<string, number>();
+  const g = new Map<string, number>();
+  const p = new Map<string, number>();
+  gold.forEach((x, i) => {
+    const key = `${x}\u0000${pred[i]}`;
+    cells.set(key, (cells.get(key) ?? 0) + 1);
+    g.set(x, (g.get(x) ?? 0) + 1);
+    p.set(pred[i], (p.get(pred[i]) ?? 0) + 1);
+  });
+  return { cells, g, p, n: gold.length };
+}
+const c2 = (n: number) => (n * (n - 1)) / 2;
+function metrics(gold: string[], pred: string[]) {
+  const { cells, g, p, n } = table(gold, pred);
+  let tp = 0;
+  let b3p = 0;
+  let b3r = 0;
+  let mi = 0;
+  for (const [key, nck] of cells) {
+    const [gc, pc] = key.split('\u0000');
+    tp += c2(nck);
+    b3p += (nck * nck) / (p.get(pc) as number);
+    b3r += (nck * nck) / (g.get(gc) as number);
+    mi += nck * Math.log((n * nck) / ((g.get(gc) as number) * (p.get(pc) as number)));
+  }
+  const sameP = [...p.values()].reduce((s, x) => s + c2(x), 0);
+  const sameG = [...g.values()].reduce((s, x) => s + c2(x), 0);
+  const f = (a: number, b: number) => (a + b ? (2 * a * b) / (a + b) : 0);
+  const P = sameP ? tp / sameP : 0;
+  const R = sameG ? tp / sameG : 0;
+  const hg = [...g.values()].reduce((s, x) => s + x * Math.log(x / n), 0);
+  const hp = [...p.values()].reduce((s, x) => s + x * Math.log(x / n), 0);
+  const nmi = hg === 0 || hp === 0 ? (hg === hp ? 1 : 0) : mi / Math.sqrt(hg * hp);
+  return { pP: P, pR: R, pF1: f(P, R), b3F1: f(b3p / n, b3r / n), nmi, k: p.size, kGold: g.size };
+}
+
+const pct = (x: number) => (100 * x).toFixed(1);
+function hashHalf(label: string): number {
+  let h = 7;
+  for (const ch of label) h = (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0;
+  return h % 2;
+}
+
+function runStream(docs: DevDoc[]) {
+  const c = createStoryClusterer();
+  const online = docs.map((d) => c.add(d));
+  const final = docs.map((d, i) => c.storyOf(d.id) ?? online[i]);
+  const gold = docs.map((d) => d.cluster);
+  return { online: metrics(gold, online), final: metrics(gold, final), merged: c.merged().size };
+}
+
+function quality(): void {
+  console.log('## Dev-set quality (createStoryClusterer defaults, real tagger, stream order)');
+  if (!existsSync(DEV)) {
+    console.log(`  development streams not found at ${DEV}: set CLUSTERING_DEV or check out ../shared; skipping quality.`);
+    return;
+  }
+  console.log('stream                 | online pairwise P/R/F1 | BCubed F1 | NMI   | stories (gold) | final pF1 / B3 / NMI');
+  for (const [name, file] of STREAMS) {
+    const full = path.join(DEV, file);
+    if (!existsSync(full)) {
+      console.log(`${name}: ${full} missing, skipped`);
+      continue;
+    }
+    const docs = loadStream(full);
+    const rows: Array<[string, DevDoc[]]> = [
+      [name, docs],
+      [`  half A`, docs.filter((d) => hashHalf(d.cluster) === 0)],
+      [`  half B`, docs.filter((d) => hashHalf(d.cluster) === 1)],
+    ];
+    for (const [label, subset] of rows) {
+      const r = runStream(subset);
+      const o = r.online;
+      const f = r.final;
+      console.log(
+        `${label.padEnd(22)} | ${pct(o.pP)} / ${pct(o.pR)} / ${pct(o.pF1)}`.padEnd(49) +
+          ` | ${pct(o.b3F1).padStart(9)} | ${o.nmi.toFixed(3)} | ${String(o.k).padStart(5)} (${o.kGold})`.padEnd(30) +
+          ` | ${pct(f.pF1)} / ${pct(f.b3F1)} / ${f.nmi.toFixed(3)} (${r.merged} repairs)`,
+      );
+    }
+  }
+}
+
+// ---- synthetic stream for throughput and memory ----
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+}
+const SYLLABLES = ['ka', 'lo', 'mi', 'ren', 'tu', 'sa', 'vor', 'eli', 'dan', 'pu', 'qua', 'zen', 'bri', 'ost', 'mel', 'har'];
+function word(i: number): string {
+  let w = '';
+  let x = i + 17;
+  do {
+    w += SYLLABLES[x % SYLLABLES.length];
+    x = Math.floor(x / SYLLABLES.length);
+  } while (x > 0);
+  return w + 'x';
+}
+const VOCAB = 30_000;
+/** Synthetic article: Zipf background words, the story's own topic words, and a capitalised name pair. */
+function syntheticArticle(storyNo: number, n: number, rand: () => number): ClustererArticle {
+  const story = rng(storyNo * 7919 + 1);
+  const topic = Array.from({ length: 12 }, () => word(1000 + Math.floor(story() * (VOCAB - 1000))));
+  const name = `${word(VOCAB + storyNo * 2)} ${word(VOCAB + storyNo * 2 + 1)}`.replace(/\b\w/g, (c) => c.toUpperCase());
+  const words: string[] = [];
+  for (let i = 0; i < 80; i++) {
+    if (i % 10 === 3) words.push(name);
+    else if (rand() < 0.35) words.push(topic[Math.floor(rand() * topic.length)]);
+    else words.push(word(Math.floor(Math.pow(rand(), 2.5) * VOCAB)));
+  }
+  const title = `${name} ${topic.slice(0, 4).join(' ')}`;
+  return {
+    id: `syn-${storyNo}-${n}`,
+    title,
+    text: `Reports said that ${words.join(' ')}.`,
+    publishedAt: new Date(Date.UTC(2026, 0, 1) + storyNo * 60_000).toISOString(),
+    entities: [{ entityId: `person:${storyNo}`, salience: 0.8 }],
+  };
+}
+
+function throughput(): void {
+  console.log('\n## In-process throughput (synthetic stories, entities given)');
+  const sizes = (process.env.BENCH_OPEN ?? '1000,100000').split(',').map(Number);
+  for (const open of sizes) {
+    const c = createStoryClusterer();
+    const rand = rng(42);
+    const t0 = process.hrtime.bigint();
+    for (let s = 0; s < open; s++) c.add(syntheticArticle(s, 0, rand));
+    const fill = Number(process.hrtime.bigint() - t0) / 1e9;
+    const measured = 2000;
+    // Half follow-ups to open stories, half new stories.
+    const t1 = process.hrtime.bigint();
+    for (let i = 0; i < measured; i++) {
+      const storyNo = i % 2 === 0 ? Math.floor(rand() * open) : open + i;
+      c.add(syntheticArticle(storyNo, i + 1, rand));
+    }
+    const secs = Number(process.hrtime.bigint() - t1) / 1e9;
+    const stories = c.stories().length;
+    console.log(
+      `open stories ${String(open).padStart(7)}: ${(measured / secs).toFixed(0)} articles/s over ${measured} adds ` +
+        `(${stories} stories after; filling took ${fill.toFixed(1)} s = ${(open / fill).toFixed(0)} articles/s; heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB)`,
+    );
+  }
+}
+
+async function redisMemory(): Promise<void> {
+  console.log('\n## Redis merge index memory (MergeStore on a private redis-server)');
+  if (!redisServerAvailable()) {
+    console.log('  redis-server not installed: skipped');
+    return;
+  }
+  const server = await startRedisServer();
+  const redis = new Redis(server.url);
+  try {
+    const opts = resolveMergeOptions();
+    const store = new MergeStore(redis, keyspace('bench'), opts);
+    const used = async () => Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1] ?? 0);
+    const before = await used();
+    const articles = Number(process.env.BENCH_REDIS_ARTICLES ?? 4000);
+    const rand = rng(7);
+    const stories = new Set<string>();
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < articles; i++) {
+      const storyNo = i % 2 === 0 && i > 0 ? Math.floor(rand() * (i / 2)) : i;
+      const a = syntheticArticle(storyNo, i, rand);
+      const plan = await store.plan(articleFeatures({ ...a, entities: a.entities ?? [] }));
+      await plan.commit(redis, () => undefined);
+      stories.add(plan.storyId);
+      for (const gone of plan.merged) stories.delete(gone);
+    }
+    const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+    const after = await used();
+    console.log(
+      `${articles} articles → ${stories.size} stories: ${((after - before) / stories.size / 1024).toFixed(1)} KiB per story ` +
+        `(merge index: df hash, story states, postings; story records are extra); ` +
+        `${(articles / secs).toFixed(0)} articles/s through plan+commit`,
+    );
+  } finally {
+    redis.disconnect();
+    await server.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  quality();
+  throughput();
+  await redisMemory();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

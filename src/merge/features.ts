@@ -1,0 +1,27 @@
+/**
+ * The one place an article becomes scoring features, shared by the in-memory
+ * clusterer and the Redis merge worker so both see the same vectors.
+ */
+
+import type { ArticleFeatures } from './score';
+import { signatureVector, termVector } from './terms';
+
+export interface FeatureInput {
+  id: string;
+  title: string;
+  text: string;
+  /** ISO 8601; missing or unparseable dates disable time decay for the article. */
+  publishedAt?: string;
+  entities: Array<{ entityId: string; salience: number }>;
+}
+
+export function articleFeatures(input: FeatureInput): ArticleFeatures {
+  const publishedAt = input.publishedAt ? Date.parse(input.publishedAt) : NaN;
+  return {
+    id: input.id,
+    terms: termVector(input.title, input.text),
+    signature: signatureVector(input.text),
+    entities: input.entities.map((e) => ({ entityId: e.entityId, salience: e.salience })),
+    publishedAt: Number.isNaN(publishedAt) ? undefined : publishedAt,
+  };
+}

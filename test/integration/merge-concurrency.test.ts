@@ -1,0 +1,115 @@
+import { Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { applyQueuePolicies, closeQueues, jobIdFor, openQueues, QUEUE_NAMES, workerOptions } from '../../queues';
+import { DEMO_ARTICLES } from '../../src/demo/corpus';
+import { RecordStore } from '../../src/store/records';
+import { clearPrefix } from '../../src/store/redis';
+import { tagEntities } from '../../src/tag';
+import { SCHEMA_VERSION, type Article, type ArticleJobData } from '../../src/types';
+import { createLogger } from '../../src/util/logger';
+import { processMergeJob } from '../../workers/merge';
+import type { StageContext } from '../../workers/context';
+import { testConfig, uniquePrefix } from '../helpers/redis';
+
+/**
+ * Two merge workers (separate BullMQ Workers, own connections, concurrency 4
+ * each as if misconfigured) race over the demo corpus. The queue's global
+ * concurrency 1 hands out one merge job at a time, so no event is split into
+ * two stories and no story mixes events.
+ */
+test('two merge workers never split one event into two stories', async () => {
+  const prefix = uniquePrefix('merge-conc');
+  const cfg = testConfig(prefix);
+  const redis = new Redis(cfg.redis.url);
+  const queues = openQueues(cfg);
+  const store = new RecordStore(redis, prefix, { recordTtlSec: 3600, htmlTtlSec: 3600 });
+  const workers: Worker[] = [];
+  try {
+    await applyQueuePolicies(queues);
+    const eventOf = new Map<string, string>();
+    const articles = [...DEMO_ARTICLES].sort((a, b) => a.publishedAt.localeCompare(b.publishedAt) || a.slug.localeCompare(b.slug));
+    for (const [i, d] of articles.entries()) {
+      const id = `a${String(i).padStart(20, '0')}`;
+      eventOf.set(id, d.event);
+      const text = d.paragraphs.join('\n\n');
+      const url = `https://${d.outlet}.example/${d.slug}`;
+      const article: Article = {
+        schemaVersion: SCHEMA_VERSION,
+        id,
+        url,
+        canonicalUrl: url,
+        source: d.outlet,
+        sourceDomain: `${d.outlet}.example`,
+        feedIds: [],
+        title: d.title,
+        authors: [d.author],
+        publishedAt: d.publishedAt,
+        text,
+        excerpt: d.summary,
+        wordCount: text.split(/\s+/).length,
+        extraction: { method: 'readability', readerable: true },
+        fetch: { status: 200, finalUrl: url, bytes: text.length, redirects: 0, fetchedAt: d.publishedAt, timings: { totalMs: 1 } },
+      } as Article;
+      await store.saveArticle(article);
+      await store.saveTagged(id, tagEntities(text, { title: d.title }).entities);
+    }
+
+    const done = new Set<string>();
+    let inFlight = 0;
+    let maxInFlight = 0;
+    for (const name of ['w1', 'w2']) {
+      const connection = new Redis(cfg.redis.url);
+      const ctx: StageContext = {
+        cfg,
+        redis: connection,
+        store: new RecordStore(connection, prefix, { recordTtlSec: 3600, htmlTtlSec: 3600 }),
+        queues,
+        http: undefined as never, // merge does no HTTP
+        logger: createLogger('silent', { worker: name }),
+      };
+      const worker = new Worker<ArticleJobData>(
+        QUEUE_NAMES.merge,
+        async (job: Job<ArticleJobData>) => {
+          inFlight++;
+          maxInFlight = Math.max(maxInFlight, inFlight);
+          try {
+            return await processMergeJob(job, ctx);
+          } finally {
+            inFlight--;
+            done.add(job.data.articleId);
+          }
+        },
+        { ...workerOptions(cfg, 'merge'), concurrency: 4 },
+      );
+      worker.on('closed', () => ctx.redis.disconnect());
+      workers.push(worker);
+    }
+    await queues.merge.addBulk([...eventOf.keys()].map((articleId) => ({ name: 'merge', data: { articleId }, opts: { jobId: jobIdFor('merge', articleId) } })));
+    for (const w of workers) void w.run();
+    const deadline = Date.now() + 25_000;
+    while (done.size < eventOf.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(done.size).toBe(eventOf.size);
+    expect(maxInFlight).toBe(1);
+
+    const storyOfEvent = new Map<string, Set<string>>();
+    const eventsOfStory = new Map<string, Set<string>>();
+    for (const [articleId, event] of eventOf) {
+      const raw = await redis.get(store.keys.assignment(articleId));
+      const storyId = (JSON.parse(raw as string) as { reason: { storyId: string } }).reason.storyId;
+      storyOfEvent.set(event, (storyOfEvent.get(event) ?? new Set()).add(storyId));
+      eventsOfStory.set(storyId, (eventsOfStory.get(storyId) ?? new Set()).add(event));
+    }
+    expect([...storyOfEvent].filter(([, s]) => s.size > 1)).toEqual([]);
+    expect([...eventsOfStory].filter(([, e]) => e.size > 1)).toEqual([]);
+    // Every story record lists exactly its event's articles.
+    for (const [event, ids] of storyOfEvent) {
+      const story = await store.getStory([...ids][0]);
+      expect(story?.articles.length).toBe([...eventOf.values()].filter((e) => e === event).length);
+    }
+  } finally {
+    await Promise.all(workers.map((w) => w.close()));
+    await closeQueues(queues);
+    await clearPrefix(redis, prefix);
+    redis.disconnect();
+  }
+});

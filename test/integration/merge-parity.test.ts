@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import { Redis } from 'ioredis';
+import { articleFeatures, createStoryClusterer, resolveMergeOptions } from '../../src/merge';
+import { DEMO_ARTICLES } from '../../src/demo/corpus';
+import { keyspace } from '../../src/store/keys';
+import { MergeStore } from '../../src/store/merge-store';
+import { tagEntities } from '../../src/tag';
+import { testRedisUrl, uniquePrefix } from '../helpers/redis';
+
+interface StreamDoc {
+  id: string;
+  title: string;
+  text: string;
+  publishedAt?: string;
+  entities: Array<{ entityId: string; salience: number }>;
+}
+
+function demoStream(): StreamDoc[] {
+  return [...DEMO_ARTICLES]
+    .sort((a, b) => a.publishedAt.localeCompare(b.publishedAt) || a.slug.localeCompare(b.slug))
+    .map((a) => {
+      const text = a.paragraphs.join('\n\n');
+      return { id: `${a.outlet}/${a.slug}`, title: a.title, text, publishedAt: a.publishedAt, entities: tagEntities(text, { title: a.title }).entities };
+    });
+}
+
+/** Headlines only, where story repair fires: the first 400 of the Google News dev stream when the shared corpus is present. */
+function headlineStream(): StreamDoc[] {
+  const file = `${__dirname}/../../../shared/corpus/clustering-dev/google-news-titles.dev.jsonl`;
+  if (!fs.existsSync(file)) return [];
+  return fs
+    .readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(0, 400)
+    .map((line) => JSON.parse(line) as { id: string; title: string; publishedAt: string })
+    .map((d) => ({ id: `gn-${d.id}`, title: d.title, text: '', publishedAt: d.publishedAt, entities: [] }));
+}
+
+async function runBoth(docs: StreamDoc[]): Promise<{ memory: string[]; redis: string[]; merged: number; reasonsEqual: boolean }> {
+  const opts = resolveMergeOptions();
+  const clusterer = createStoryClusterer(opts);
+  const redis = new Redis(testRedisUrl());
+  const store = new MergeStore(redis, keyspace(uniquePrefix('merge-parity')), opts);
+  const memory: string[] = [];
+  const viaRedis: string[] = [];
+  let reasonsEqual = true;
+  try {
+    for (const d of docs) {
+      memory.push(clusterer.add(d));
+      const plan = await store.plan(articleFeatures(d));
+      await plan.commit(redis, () => undefined);
+      viaRedis.push(plan.storyId);
+      const mine = clusterer.assignments().get(d.id);
+      if (JSON.stringify(mine) !== JSON.stringify(plan.reason)) {
+        if (reasonsEqual) console.log(JSON.stringify(mine), JSON.stringify(plan.reason));
+        reasonsEqual = false;
+      }
+    }
+  } finally {
+    redis.disconnect();
+  }
+  return { memory, redis: viaRedis, merged: clusterer.merged().size, reasonsEqual };
+}
+
+describe('the Redis merge path makes the in-memory clusterer\'s decisions', () => {
+  test('demo corpus: same story per article, same reasons', async () => {
+    const r = await runBoth(demoStream());
+    expect(r.redis).toEqual(r.memory);
+    expect(r.reasonsEqual).toBe(true);
+    expect(new Set(r.memory).size).toBe(11);
+  });
+
+  const headlines = headlineStream();
+  (headlines.length ? test : test.skip)('headline stream with story repair: same story per article', async () => {
+    const r = await runBoth(headlines);
+    expect(r.merged).toBeGreaterThan(0);
+    expect(r.redis).toEqual(r.memory);
+    expect(r.reasonsEqual).toBe(true);
+  });
+});
