@@ -19,6 +19,23 @@ const feedSchema = z.object({
   pollIntervalMs: positiveInt.optional(),
 });
 
+/** Standard Webhooks secret: `whsec_` + base64 of 24 to 64 random bytes. The value never appears in errors or logs. */
+const webhookSecret = z
+  .string()
+  .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'expected whsec_ followed by base64')
+  .refine((s) => {
+    const bytes = Buffer.from(s.slice('whsec_'.length), 'base64').length;
+    return bytes >= 24 && bytes <= 64;
+  }, 'the secret must encode 24 to 64 bytes');
+
+const webhookSubscriptionSchema = z.object({
+  // Used in job ids and Redis keys: no ':' (BullMQ) and no '.' (the job id separator).
+  id: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_-]*$/, 'subscription ids use letters, digits, "_" and "-"'),
+  url: z.string().regex(/^https?:\/\//, 'expected an http:// or https:// URL').pipe(z.url()),
+  events: z.array(z.enum(['article.enriched.v1', 'story.created.v1', 'story.updated.v1'])).min(1),
+  secret: webhookSecret,
+});
+
 export const configSchema = z.object({
   redis: z.object({
     url: z.string().regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL'),
@@ -28,6 +45,9 @@ export const configSchema = z.object({
   feeds: z.object({
     pollIntervalMs: z.number().int().min(1000),
     maxItemsPerPoll: positiveInt,
+    maxBackoffMs: positiveInt,
+    disableAfterFailures: nonNegativeInt,
+    maxCacheHintMs: positiveInt,
     list: z.array(feedSchema),
   }),
   fetch: z.object({
@@ -38,8 +58,15 @@ export const configSchema = z.object({
     maxRedirects: nonNegativeInt.max(20),
     allowedContentTypes: z.array(z.string().min(1)).min(1),
     allowPrivateCidrs: z.array(cidr),
+    perHostConcurrency: positiveInt,
+    perHostSpacingMs: nonNegativeInt,
   }),
-  extract: z.object({ maxHtmlBytes: positiveInt }),
+  extract: z.object({
+    maxHtmlBytes: positiveInt,
+    dom: z.enum(['linkedom', 'jsdom']),
+    threads: nonNegativeInt.max(64),
+    timeoutMs: positiveInt,
+  }),
   merge: z.object({
     threshold: z.number().min(0).max(1),
     windowHours: z.number().positive(),
@@ -69,12 +96,34 @@ export const configSchema = z.object({
     streamMaxLen: positiveInt,
   }),
   publish: z.object({ stream: z.string().min(1), source: z.string().min(1) }),
-  api: z.object({ host: z.string().min(1), port: z.number().int().min(0).max(65535) }),
+  webhooks: z.object({
+    subscriptions: z
+      .array(webhookSubscriptionSchema)
+      .refine((subs) => new Set(subs.map((s) => s.id)).size === subs.length, 'subscription ids must be unique'),
+    attempts: positiveInt,
+    backoffBaseMs: positiveInt,
+    backoffMaxMs: positiveInt,
+    timeoutMs: positiveInt,
+    concurrency: positiveInt,
+  }),
+  api: z.object({
+    host: z.string().min(1),
+    port: z.number().int().min(0).max(65535),
+    dashboard: z
+      .object({
+        user: z.string(),
+        password: z.string(),
+        token: z.string(),
+        mode: z.enum(['read-only', 'read-write']),
+      })
+      .refine((d) => !d.user === !d.password, 'set both user and password for basic auth, or neither')
+      .refine((d) => !d.token || d.token.length >= 16, 'the bearer token must be at least 16 characters'),
+  }),
 });
 
 export type StorylineConfig = z.infer<typeof configSchema>;
 
-type EnvKind = 'string' | 'number' | 'list';
+type EnvKind = 'string' | 'number' | 'list' | 'json';
 
 /** Environment variable → config path. The README's configuration table mirrors this. */
 export const ENV_OVERRIDES: Array<{ env: string; path: string; kind: EnvKind }> = [
@@ -83,13 +132,21 @@ export const ENV_OVERRIDES: Array<{ env: string; path: string; kind: EnvKind }> 
   { env: 'LOG_LEVEL', path: 'log.level', kind: 'string' },
   { env: 'STORYLINE_POLL_INTERVAL_MS', path: 'feeds.pollIntervalMs', kind: 'number' },
   { env: 'STORYLINE_MAX_ITEMS_PER_POLL', path: 'feeds.maxItemsPerPoll', kind: 'number' },
+  { env: 'STORYLINE_FEEDS_MAX_BACKOFF_MS', path: 'feeds.maxBackoffMs', kind: 'number' },
+  { env: 'STORYLINE_FEEDS_DISABLE_AFTER', path: 'feeds.disableAfterFailures', kind: 'number' },
+  { env: 'STORYLINE_FEEDS_MAX_CACHE_HINT_MS', path: 'feeds.maxCacheHintMs', kind: 'number' },
   { env: 'STORYLINE_USER_AGENT', path: 'fetch.userAgent', kind: 'string' },
   { env: 'STORYLINE_FETCH_CONNECT_TIMEOUT_MS', path: 'fetch.connectTimeoutMs', kind: 'number' },
   { env: 'STORYLINE_FETCH_TIMEOUT_MS', path: 'fetch.timeoutMs', kind: 'number' },
   { env: 'STORYLINE_FETCH_MAX_BYTES', path: 'fetch.maxBodyBytes', kind: 'number' },
   { env: 'STORYLINE_FETCH_MAX_REDIRECTS', path: 'fetch.maxRedirects', kind: 'number' },
   { env: 'STORYLINE_FETCH_ALLOW_CIDRS', path: 'fetch.allowPrivateCidrs', kind: 'list' },
+  { env: 'STORYLINE_HOST_CONCURRENCY', path: 'fetch.perHostConcurrency', kind: 'number' },
+  { env: 'STORYLINE_HOST_SPACING_MS', path: 'fetch.perHostSpacingMs', kind: 'number' },
   { env: 'STORYLINE_EXTRACT_MAX_HTML_BYTES', path: 'extract.maxHtmlBytes', kind: 'number' },
+  { env: 'STORYLINE_EXTRACT_DOM', path: 'extract.dom', kind: 'string' },
+  { env: 'STORYLINE_EXTRACT_THREADS', path: 'extract.threads', kind: 'number' },
+  { env: 'STORYLINE_EXTRACT_TIMEOUT_MS', path: 'extract.timeoutMs', kind: 'number' },
   { env: 'STORYLINE_MERGE_THRESHOLD', path: 'merge.threshold', kind: 'number' },
   { env: 'STORYLINE_MERGE_WINDOW_HOURS', path: 'merge.windowHours', kind: 'number' },
   { env: 'STORYLINE_RELATED_DAYS', path: 'merge.relatedDays', kind: 'number' },
@@ -106,8 +163,19 @@ export const ENV_OVERRIDES: Array<{ env: string; path: string; kind: EnvKind }> 
   { env: 'STORYLINE_RECORD_TTL_SEC', path: 'retention.recordTtlSec', kind: 'number' },
   { env: 'STORYLINE_STREAM_MAXLEN', path: 'retention.streamMaxLen', kind: 'number' },
   { env: 'STORYLINE_EVENTS_STREAM', path: 'publish.stream', kind: 'string' },
+  { env: 'STORYLINE_EVENT_SOURCE', path: 'publish.source', kind: 'string' },
+  { env: 'STORYLINE_WEBHOOKS', path: 'webhooks.subscriptions', kind: 'json' },
+  { env: 'STORYLINE_WEBHOOK_ATTEMPTS', path: 'webhooks.attempts', kind: 'number' },
+  { env: 'STORYLINE_WEBHOOK_BACKOFF_MS', path: 'webhooks.backoffBaseMs', kind: 'number' },
+  { env: 'STORYLINE_WEBHOOK_MAX_BACKOFF_MS', path: 'webhooks.backoffMaxMs', kind: 'number' },
+  { env: 'STORYLINE_WEBHOOK_TIMEOUT_MS', path: 'webhooks.timeoutMs', kind: 'number' },
+  { env: 'STORYLINE_CONCURRENCY_WEBHOOKS', path: 'webhooks.concurrency', kind: 'number' },
   { env: 'STORYLINE_API_HOST', path: 'api.host', kind: 'string' },
   { env: 'STORYLINE_API_PORT', path: 'api.port', kind: 'number' },
+  { env: 'STORYLINE_DASHBOARD_USER', path: 'api.dashboard.user', kind: 'string' },
+  { env: 'STORYLINE_DASHBOARD_PASSWORD', path: 'api.dashboard.password', kind: 'string' },
+  { env: 'STORYLINE_DASHBOARD_TOKEN', path: 'api.dashboard.token', kind: 'string' },
+  { env: 'STORYLINE_DASHBOARD_MODE', path: 'api.dashboard.mode', kind: 'string' },
 ];
 
 /** Thrown for any invalid setting; its message is the one line printed at start. */
@@ -127,6 +195,13 @@ function setPath(target: Record<string, unknown>, dotted: string, value: unknown
 
 function convert(raw: string, kind: EnvKind): unknown {
   if (kind === 'list') return raw.split(',').map((s) => s.trim()).filter(Boolean);
+  if (kind === 'json') {
+    try {
+      return JSON.parse(raw);
+    } catch {
+      return raw; // the schema then reports the field as not an array
+    }
+  }
   if (kind === 'number') {
     const n = Number(raw);
     // Leave unparseable text as a string so the schema reports the field and the bad value.
@@ -140,6 +215,16 @@ function readFeedsFile(file: string): unknown {
     return JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
     throw new ConfigError(`Invalid configuration: feeds.list (STORYLINE_FEEDS_FILE=${file}): ${(err as Error).message}`);
+  }
+}
+
+function readJsonFile(field: string, variable: string, file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    // JSON.parse messages quote the text near the error; this file holds secrets, so keep only the position-free kind of error.
+    const reason = err instanceof SyntaxError ? 'not valid JSON' : (err as Error).message;
+    throw new ConfigError(`Invalid configuration: ${field} (${variable}=${file}): ${reason}`);
   }
 }
 
@@ -157,12 +242,17 @@ export function loadConfig(
     setPath(raw, 'feeds.list', readFeedsFile(env.STORYLINE_FEEDS_FILE));
     sources.set('feeds.list', `STORYLINE_FEEDS_FILE=${env.STORYLINE_FEEDS_FILE}`);
   }
+  if (env.STORYLINE_WEBHOOKS_FILE) {
+    setPath(raw, 'webhooks.subscriptions', readJsonFile('webhooks.subscriptions', 'STORYLINE_WEBHOOKS_FILE', env.STORYLINE_WEBHOOKS_FILE));
+    sources.set('webhooks.subscriptions', `STORYLINE_WEBHOOKS_FILE=${env.STORYLINE_WEBHOOKS_FILE}`);
+  }
   overrides(raw);
   for (const { env: name, path, kind } of ENV_OVERRIDES) {
     const value = env[name];
     if (value === undefined || value === '') continue;
     setPath(raw, path, convert(value, kind));
-    sources.set(path, `${name}=${JSON.stringify(value)}`);
+    // JSON settings (webhooks) hold secrets: name the variable, never echo its value.
+    sources.set(path, kind === 'json' ? name : `${name}=${JSON.stringify(value)}`);
   }
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {

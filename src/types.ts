@@ -37,6 +37,8 @@ export interface ParsedFeed {
   format: 'rss' | 'atom' | 'rdf' | 'json';
   title?: string;
   link?: string;
+  /** RSS <ttl>: minutes the publisher asks readers to cache the feed. */
+  ttlMinutes?: number;
   items: ParsedFeedItem[];
 }
 
@@ -156,6 +158,12 @@ export interface AssignmentReason {
   entityOverlap: number;
   sharedEntities: string[];
   sharedTerms: string[];
+  /** Cosine of the event signatures (names, numbers), when both sides have one. */
+  signatureSimilarity?: number;
+  /** The score this article needed (length-adapted, see MergeOptions.shortTextTerms). */
+  threshold?: number;
+  /** Story repair: stories merged into storyId because this article bridged them. */
+  merged?: string[];
 }
 
 export interface StoryArticleRef {

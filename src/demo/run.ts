@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { loadConfig, type StorylineConfig } from '../../config';
-import { QUEUE_NAMES } from '../../queues';
 import { startStageWorkers } from '../../workers';
 import { openRuntime } from '../../workers/runtime';
+import { startWebhookWorker } from '../../workers/webhooks';
+import type { WebhookSubscription } from '../publish/webhooks';
 import { syncFeedSchedulers, unscheduleFeed } from '../../workers/schedule';
 import { articleIdFor, canonicalizeUrl } from '../feeds/canonical-url';
 import { clearPrefix } from '../store/redis';
@@ -22,6 +23,12 @@ export interface DemoOptions {
   /** Print the summary (the CLI does; tests do not). */
   print?: boolean;
   logLevel?: string;
+  /** Webhook subscriptions; the demo then runs a delivery worker and waits for the webhooks queue to drain too. */
+  webhooks?: WebhookSubscription[];
+  /** Last word on the raw config before validation (tests: faster retries …). */
+  configure?: (raw: Record<string, unknown>) => void;
+  /** Runs after the prefix is cleared and before any worker starts (tests: create a consumer group). */
+  beforeStart?: () => Promise<void>;
 }
 
 export interface DemoResult {
@@ -60,8 +67,10 @@ async function waitUntilQuiet(cfg: StorylineConfig, rt: Awaited<ReturnType<typeo
     if (Date.now() > deadline) throw new Error(`demo: queues not quiet after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 200));
     const states = await Promise.all(feedIds.map((id) => rt.store.getFeedState(id)));
+    // Webhook deliveries count as work too, retries (delayed) included.
+    const webhookCounts = await rt.queues.webhooks.getJobCounts('waiting', 'active', 'prioritized', 'delayed');
     const polled = states.every((s) => s.lastPollAt);
-    let busy = 0;
+    let busy = Object.values(webhookCounts).reduce((a, b) => a + b, 0);
     for (const stage of STAGES) {
       const counts = await rt.queues[stage].getJobCounts('waiting', 'active', 'prioritized', 'waiting-children');
       busy += Object.values(counts).reduce((a, b) => a + b, 0);
@@ -86,9 +95,13 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
       c.redis.prefix = prefix;
       // The demo origin is on loopback: opt in explicitly, the SSRF guard refuses it otherwise.
       c.fetch.allowPrivateCidrs = ['127.0.0.0/8', '::1/128'];
+      // Every demo outlet is the same loopback host: per-host politeness would only slow the demo down.
+      Object.assign(c.fetch, { perHostSpacingMs: 0, perHostConcurrency: 16 });
       c.feeds.list = site.feeds;
       c.feeds.pollIntervalMs = 60_000;
       c.log.level = opts.logLevel ?? process.env.LOG_LEVEL ?? 'warn';
+      if (opts.webhooks) (raw as { webhooks: { subscriptions: unknown } }).webhooks.subscriptions = opts.webhooks;
+      opts.configure?.(raw);
     }, { ...process.env, REDIS_URL: undefined, STORYLINE_PREFIX: undefined });
   } catch (err) {
     await site.close();
@@ -100,19 +113,22 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   try {
     // On a shared Redis the demo owns only its prefix, and starts it clean.
     await clearPrefix(rt.redis, prefix);
+    await opts.beforeStart?.();
     const workers = startStageWorkers([...STAGES], rt);
+    const webhookWorker = cfg.webhooks.subscriptions.length ? startWebhookWorker(rt) : undefined;
     await syncFeedSchedulers(rt.queues.feeds, rt.store, cfg);
     try {
       await waitUntilQuiet(cfg, rt, site.feeds.map((f) => f.id), opts.timeoutMs ?? 80_000);
     } finally {
       for (const f of site.feeds) await unscheduleFeed(rt.queues.feeds, f.id);
       await workers.close();
+      await webhookWorker?.close();
     }
     const stories = await rt.store.listStories(10_000);
     const failed: DemoResult['failed'] = [];
-    for (const stage of STAGES) {
+    for (const stage of [...STAGES, 'webhooks' as const]) {
       for (const job of await rt.queues[stage].getFailed(0, 1000)) {
-        failed.push({ queue: QUEUE_NAMES[stage], jobId: job.id, reason: job.failedReason });
+        failed.push({ queue: rt.queues[stage].name, jobId: job.id, reason: job.failedReason });
       }
     }
     const served = new Map(

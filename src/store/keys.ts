@@ -28,11 +28,22 @@ export function keyspace(prefix: string) {
     mergeState: (storyId: string) => k('merge', 'state', storyId),
     mergeEntityIndex: (entityId: string) => k('merge', 'idx', 'e', entityId),
     mergeTermIndex: (term: string) => k('merge', 'idx', 't', term),
+    /** Story repair: hash absorbed story id → surviving story id. */
+    mergeMerged: k('merge', 'merged'),
     assignment: (articleId: string) => k('merge', 'assign', articleId),
     story: (storyId: string) => k('story', storyId),
     storyVersion: (storyId: string, version: number) => k('story', storyId, 'v', String(version)),
     /** Sorted set of story ids by last update (ms). */
     stories: k('stories'),
+    /** Secondary indexes for the API's filters: story ids by last update (ms), per entity / per outlet (lower-cased name). */
+    storiesByEntity: (entityId: string) => k('stories', 'entity', entityId),
+    storiesBySource: (source: string) => k('stories', 'source', source.trim().toLowerCase()),
+    /** List of compact version entries (JSON), oldest first. */
+    storyVersions: (storyId: string) => k('story', storyId, 'versions'),
+    /** Pipeline metrics shared by every process (src/metrics). */
+    metricsCounters: k('metrics', 'counters'),
+    metricsHistograms: k('metrics', 'histograms'),
+    metricsMinute: (stage: string, minute: number) => k('metrics', 'minute', stage, String(minute)),
     events: (stream: string) => k(stream),
     eventSeen: (eventId: string) => k('event-seen', eventId),
   };
