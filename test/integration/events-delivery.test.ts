@@ -9,7 +9,9 @@ import { runDemo, type DemoResult } from '../../src/demo/run';
 import { EVENT_TYPES } from '../../src/publish/events';
 import { keyspace } from '../../src/store/keys';
 import { startTestServer, type TestServer } from '../helpers/http';
-import { cleanup, testRedisUrl, uniquePrefix } from '../helpers/redis';
+import { startApi } from '../../src/api/server';
+import { openRuntime } from '../../workers/runtime';
+import { cleanup, testConfig, testRedisUrl, uniquePrefix } from '../helpers/redis';
 import { verifyStandardWebhook } from '../helpers/standard-webhooks';
 
 /*
@@ -195,4 +197,41 @@ test('every emitted event validates against its JSON Schema in schemas/ (ajv, in
   // (source, id) is unique per event; ids are the documented stable forms.
   expect(new Set(streamEvents.map((e) => `${e.event.source} ${e.id}`)).size).toBe(streamEvents.length);
   for (const e of streamEvents) expect(e.id).toMatch(e.type === EVENT_TYPES.articleEnriched ? /^article-a[0-9a-f]+$/ : /^story-.+-v\d+$/);
+});
+
+test('an HTTP API client sees the same stories, articles and versions the events announced', async () => {
+  const rt = await openRuntime(testConfig(prefix));
+  const api = await startApi(rt, { host: '127.0.0.1', port: 0 });
+  try {
+    const get = async (p: string) => {
+      const res = await fetch(api.url + p);
+      return { status: res.status, body: (await res.json()) as Record<string, any> };
+    };
+    const latestVersion = new Map<string, number>();
+    for (const e of streamEvents) {
+      if (e.type === EVENT_TYPES.articleEnriched) {
+        const data = e.event.data as { article: { id: string }; storyId: string };
+        const article = await get(`/api/articles/${data.article.id}`);
+        expect(article.status).toBe(200);
+      } else {
+        const story = e.event.data as { id: string; version: number };
+        latestVersion.set(story.id, Math.max(latestVersion.get(story.id) ?? 0, story.version));
+      }
+    }
+    // The API serves each story at the last version the stream announced (merged-away stories are gone).
+    const listed = await get('/api/stories?limit=100');
+    expect(listed.status).toBe(200);
+    for (const s of listed.body.stories as Array<{ id: string; version: number }>) {
+      expect(latestVersion.get(s.id)).toBe(s.version);
+      const detail = await get(`/api/stories/${s.id}`);
+      expect(detail.status).toBe(200);
+      expect(detail.body.story.version).toBe(s.version);
+      // Every version the stream announced is in the story's history.
+      expect(detail.body.versions.map((v: { version: number }) => v.version)).toEqual(Array.from({ length: s.version }, (_, i) => i + 1));
+    }
+    expect((listed.body.stories as unknown[]).length).toBe(result.stories.length);
+  } finally {
+    await api.close();
+    await rt.close();
+  }
 });
