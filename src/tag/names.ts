@@ -4,6 +4,7 @@
  * Precision matters more than recall here: a wrong entity pollutes story
  * clustering and entity cards, a missed one only loses a little signal.
  */
+import type { EntityType } from '../types';
 import { normalizeWord, tokenize, type Token } from './tokenize';
 
 /** Family names written first in Chinese and Korean order ("Xi Jinping", "Lee Jae-yong"). */
@@ -65,7 +66,7 @@ const NON_PERSON_WORDS = new Set(
 const ORG_SUFFIXES = new Set('inc corp corporation ltd limited group technologies labs holdings capital ventures'.split(' '));
 
 /** Legal forms dropped from recognised ids so "Zhipu Technologies Ltd" and "Zhipu Technologies" agree. */
-const LEGAL_FORMS = new Set('inc corp corporation ltd limited co plc llc'.split(' '));
+export const LEGAL_FORMS: ReadonlySet<string> = new Set('inc corp corporation ltd limited co plc llc'.split(' '));
 
 const MAX_NAME_TOKENS = 4;
 const MAX_ORG_TOKENS = 5;
@@ -79,7 +80,7 @@ export interface RecognisedSpan {
   first: number;
   last: number;
   entityId: string;
-  type: 'person' | 'org';
+  type: EntityType;
   name: string;
 }
 
@@ -114,6 +115,11 @@ export function isNameWord(token: Token): boolean {
 
 export function isCapitalised(token: Token): boolean {
   return !token.cjk && UPPER_START_RE.test(token.surface);
+}
+
+/** "chief", "president", "analyst": words that introduce a person rather than belong to a name. */
+export function isRoleWord(norm: string): boolean {
+  return ROLE_WORDS.has(norm);
 }
 
 /** A word that can be part of a name or stand for one ("Zhipu", "Lin"): not a function, role, institution or suffix word. */

@@ -9,13 +9,19 @@
  * Passes, all over one tokenisation:
  *  1. leftmost-longest alias matching against the gazetteer trie;
  *  2. resolving shared aliases and dropping unconfirmed common-word matches;
- *  3. recognising unlisted people and organisations in the body;
- *  4. coreference: "Jensen Huang ... Huang said", "Zhipu Technologies ... Zhipu".
+ *  3. the statistical recogniser (./ner, PER/ORG/LOC/MISC) for names the
+ *     gazetteer lacks; a recognised name never overrides a linked one, and a
+ *     short form of a name ("Huang", "Rhodium") joins the entity it shortens;
+ *  4. the rule-based recogniser (./names) for people introduced by a role that
+ *     the model missed ("Tencent Cloud Vice President Wang Haoran");
+ *  5. coreference: "Jensen Huang ... Huang said", "Zhipu Technologies ... Zhipu".
  */
 import { GAZETTEER } from '../../config/entities';
 import type { ArticleEntity, EntityMention, EntityType, GazetteerEntity, TagResult } from '../types';
 import { loadGazetteer, type AliasVariant, type LoadedGazetteer, type TrieNode } from './gazetteer';
 import { isCapitalised, isDistinctiveWord, isNameWord, recogniseNames, surnameOf, type RecognisedSpan } from './names';
+import { recogniseSpans } from './ner';
+import { linksThatStand, recognisedWithModel, type ModelSpan } from './recognised';
 import { tokenize, type Token } from './tokenize';
 
 export interface TagOptions {
@@ -23,6 +29,12 @@ export interface TagOptions {
   title?: string;
   /** Defaults to the bundled gazetteer in config/entities. */
   gazetteer?: LoadedGazetteer;
+  /**
+   * Recogniser for names the gazetteer lacks: 'model' (default) runs the
+   * statistical recogniser and then the role rules; 'rules' only the rules;
+   * 'off' links gazetteer entities only.
+   */
+  recogniser?: 'model' | 'rules' | 'off';
 }
 
 type MentionKind = EntityMention['kind'];
@@ -34,6 +46,9 @@ interface Span {
   entityId: string;
   type: EntityType;
   kind: MentionKind;
+  /** Character offsets when they differ from the tokens' ("Acme Inc." keeps its period). */
+  start?: number;
+  end?: number;
 }
 
 interface AliasMatch {
@@ -88,19 +103,37 @@ export function tagEntities(text: string, opts: TagOptions = {}): TagResult {
   const covered = new Uint8Array(tokens.length);
   const names = new Map<string, string>();
 
-  const linked = resolveLinked(matchAliases(tokens, gazetteer.trie, firstBodyToken), tokens, gazetteer, firstBodyToken);
+  const mode = opts.recogniser ?? 'model';
+  const ner = mode === 'model' ? recogniseSpans(doc) : undefined;
+  let linked = resolveLinked(matchAliases(tokens, gazetteer.trie, firstBodyToken), tokens, gazetteer, firstBodyToken);
+  if (ner) linked = linksThatStand(linked, ner.spans, tokens);
   for (const span of linked) names.set(span.entityId, gazetteer.byId.get(span.entityId)?.name ?? span.entityId);
   markCovered(covered, linked);
 
-  const recognisedNames = recogniseNames(doc, tokens, covered, firstBodyToken);
-  const recognised = recognisedNames.map((span): Span => ({ ...span, kind: 'recognised' }));
-  for (const span of recognisedNames) if (!names.has(span.entityId)) names.set(span.entityId, span.name);
+  let modelSpans: ModelSpan[] = [];
+  const abbreviationEnds = new Set<number>();
+  if (ner) {
+    for (const token of ner.tokens) if (token.text.length > 1 && token.text.endsWith('.')) abbreviationEnds.add(token.end);
+    modelSpans = recognisedWithModel(doc, tokens, ner.spans, covered, linked, gazetteer, firstBodyToken);
+    for (const span of modelSpans) if (span.kind === 'recognised' && !names.has(span.entityId)) names.set(span.entityId, span.name);
+    markCovered(covered, modelSpans);
+  }
+
+  const ruleNames = mode === 'off' ? [] : recogniseNames(doc, tokens, covered, firstBodyToken);
+  const recognised = ruleNames.map((span): Span => ({ ...span, kind: 'recognised' }));
+  for (const span of ruleNames) if (!names.has(span.entityId)) names.set(span.entityId, span.name);
   markCovered(covered, recognised);
 
+  const recognisedNames = [...modelSpans.filter((span) => span.kind === 'recognised'), ...ruleNames];
   const antecedents = collectAntecedents(tokens, linked, recognisedNames, gazetteer);
   const coreferent = resolveCoreference(tokens, covered, antecedents, bodyStart);
 
-  const spans = [...linked, ...recognised, ...coreferent].sort((a, b) => a.first - b.first);
+  const spans = [...linked, ...modelSpans, ...recognised, ...coreferent].sort((a, b) => a.first - b.first);
+  // "U.S." and "Acme Inc.": keep an abbreviation's period inside the mention.
+  for (const span of spans) {
+    const end = span.end ?? tokens[span.last].end;
+    if (doc[end] === '.' && abbreviationEnds.has(end + 1)) span.end = end + 1;
+  }
   return assemble(doc, bodyStart, tokens, spans, names);
 }
 
@@ -224,6 +257,7 @@ function collectAntecedents(
   }
   for (const span of recognised) {
     const { entityId, type } = span;
+    if (type !== 'person' && type !== 'org') continue;
     const fullKey = tokens
       .slice(span.first, span.last + 1)
       .map((token) => token.norm)
@@ -314,8 +348,8 @@ function assemble(doc: string, bodyStart: number, tokens: Token[], spans: Span[]
   const byEntity = new Map<string, ArticleEntity>();
   const weights = new Map<string, number[]>();
   for (const span of spans) {
-    const start = tokens[span.first].start;
-    const end = tokens[span.last].end;
+    const start = span.start ?? tokens[span.first].start;
+    const end = span.end ?? tokens[span.last].end;
     mentions.push({ start, end, text: doc.slice(start, end), entityId: span.entityId, type: span.type, kind: span.kind });
     let entity = byEntity.get(span.entityId);
     if (!entity) {

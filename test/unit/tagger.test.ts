@@ -82,7 +82,8 @@ describe('tagEntities: linking', () => {
 
   it('respects word boundaries and capitalisation of common-word aliases', () => {
     expect(tagEntities('She baked an apple pie for the meta-analysis team and her arm hurt.').mentions).toEqual([]);
-    expect(tagEntities('Metaverse plans and Applesauce are not companies.').mentions).toEqual([]);
+    // The recogniser may take "Applesauce" for a name; the gazetteer must not link Apple or Meta inside words.
+    expect(tagEntities('Metaverse plans and Applesauce are not companies.').mentions.filter((m) => m.kind === 'linked')).toEqual([]);
   });
 
   it('ignores a common-word alias at a sentence start unless the entity is confirmed elsewhere', () => {
@@ -168,8 +169,8 @@ describe('tagEntities: recogniser', () => {
       'Lucy Tan, a semiconductor analyst at Bayfront Research, was cautious. Tencent Cloud Vice President Wang Haoran disagreed.',
     );
     const recognised = result.entities.filter((e) => e.kind === 'recognised').map((e) => e.entityId);
-    expect(recognised).toEqual(expect.arrayContaining(['person~lucy-tan', 'person~wang-haoran']));
-    expect(recognised).toHaveLength(2);
+    // The statistical recogniser also finds the firm; the role rules catch the person behind a capitalised title.
+    expect(recognised.sort()).toEqual(['org~bayfront-research', 'person~lucy-tan', 'person~wang-haoran']);
   });
 
   it('recognises organisations by suffix and ignores legal forms in the id', () => {
@@ -179,8 +180,18 @@ describe('tagEntities: recogniser', () => {
     expect(org?.mentions).toHaveLength(3);
   });
 
-  it('stays quiet on capitalised phrases without evidence and on runs containing gazetteer names', () => {
+  it('recognises an unlisted place, and a longer name around a linked organisation as its own entity', () => {
     const result = tagEntities('Officials met at Lunar Bay yesterday. Tencent Music Entertainment Group shares rose.');
+    expect(result.mentions.map((m) => [m.text, m.entityId, m.kind])).toEqual([
+      ['Lunar Bay', 'place~lunar-bay', 'recognised'],
+      ['Tencent Music Entertainment Group', 'org~tencent-music-entertainment-group', 'recognised'],
+    ]);
+  });
+
+  it('stays quiet on capitalised phrases with the recogniser limited to rules', () => {
+    const result = tagEntities('Officials met at Lunar Bay yesterday. Tencent Music Entertainment Group shares rose.', {
+      recogniser: 'rules',
+    });
     expect(result.entities.filter((e) => e.kind === 'recognised')).toEqual([]);
   });
 });
@@ -197,10 +208,10 @@ describe('helpers', () => {
 
   it('accepts a custom gazetteer', () => {
     const gazetteer = loadGazetteer([{ id: 'org:acme', name: 'Acme', type: 'org', aliases: ['Acme Corp'], description: 'Test company.' }]);
-    expect(links(tagEntities('Acme Corp and Nvidia', { gazetteer }))).toEqual([['Acme Corp', 'org:acme']]);
+    expect(links(tagEntities('Acme Corp and Nvidia', { gazetteer, recogniser: 'off' }))).toEqual([['Acme Corp', 'org:acme']]);
   });
 
-  it('tags a 2,000-word article in a few milliseconds', () => {
+  it('tags a 2,000-word article in tens of milliseconds, recogniser included', () => {
     const paragraph =
       'Tencent Cloud said its platform now runs on Huawei Ascend chips, while Nvidia faces US export controls. ' +
       'Chief executive Jensen Huang said demand in China remained strong, and Huang added that the H20 was still selling. ' +
@@ -208,10 +219,12 @@ describe('helpers', () => {
     const text = Array.from({ length: 40 }, () => paragraph).join('\n\n');
     expect(wordTokens(text).length).toBeGreaterThanOrEqual(2000);
     tagEntities(text, { title: 'Warm-up' });
-    const runs = 20;
-    const started = performance.now();
+    const runs = 10;
+    const started = process.cpuUsage();
     for (let i = 0; i < runs; i++) tagEntities(text, { title: 'Tencent Cloud backs domestic chips' });
-    // About 1 ms on a developer machine; the bound is loose so a busy CI box does not flake.
-    expect((performance.now() - started) / runs).toBeLessThan(25);
+    const used = process.cpuUsage(started);
+    // About 15 ms of CPU in plain Node with the statistical recogniser (1 ms without), several times that under jest on a busy
+    // box: CPU time and a loose bound, to catch order-of-magnitude regressions only (figures come from npm run bench:ner).
+    expect((used.user + used.system) / 1000 / runs).toBeLessThan(300);
   });
 });
