@@ -8,12 +8,12 @@ module.exports = {
     // jsdom 29 requires @exodus/bytes, which is ESM only. Node 20.19 loads it
     // through require(esm), but jest's module runtime cannot, so jest compiles
     // it to CommonJS. The same goes for linkedom's parser and selector engine.
-    '^.+/node_modules/(@exodus/bytes|parse5|entities|@asamuzakjp/[^/]+|@csstools/[^/]+|@bramus/specificity|css-tree|tough-cookie|css-select|css-what|cssomnom|htmlparser2|domhandler|domutils|dom-serializer|domelementtype|boolbase|nth-check|uhyphen)/.+\\.m?js$': [
-      'ts-jest',
-      { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022', isolatedModules: true, esModuleInterop: true } },
-    ],
+    '^.+/node_modules/(@exodus/bytes|parse5|entities|@asamuzakjp/[^/]+|@csstools/[^/]+|@bramus/specificity|css-tree|tough-cookie|css-select|css-what|cssomnom|htmlparser2|domhandler|domutils|dom-serializer|domelementtype|boolbase|nth-check|uhyphen)/.+\\.m?js$':
+      ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022', isolatedModules: true, esModuleInterop: true } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(@exodus/bytes|parse5|entities|@asamuzakjp/[^/]+|@csstools/[^/]+|@bramus/specificity|css-tree|tough-cookie|css-select|css-what|cssomnom|htmlparser2|domhandler|domutils|dom-serializer|domelementtype|boolbase|nth-check|uhyphen)/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@exodus/bytes|parse5|entities|@asamuzakjp/[^/]+|@csstools/[^/]+|@bramus/specificity|css-tree|tough-cookie|css-select|css-what|cssomnom|htmlparser2|domhandler|domutils|dom-serializer|domelementtype|boolbase|nth-check|uhyphen)/)',
+  ],
   // One redis-server per test run, on a free port, never the shared one on 6379.
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
   globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',

@@ -51,7 +51,10 @@ interface Scorer {
 }
 
 function loadPages(): Page[] {
-  const truth = JSON.parse(readFileSync(path.join(CORPUS, 'ground-truth.json'), 'utf8')) as Record<string, { articleBody?: string; url?: string }>;
+  const truth = JSON.parse(readFileSync(path.join(CORPUS, 'ground-truth.json'), 'utf8')) as Record<
+    string,
+    { articleBody?: string; url?: string }
+  >;
   const files = new Map(readdirSync(path.join(CORPUS, 'html')).map((f) => [f.replace(/\.html?(\.gz)?$/, ''), f]));
   return Object.keys(truth)
     .sort()
@@ -108,7 +111,9 @@ async function child(which: Which): Promise<void> {
     pagesPerSec = pages.length / ((performance.now() - started) / 1000);
     await pool.close();
   }
-  process.stdout.write(JSON.stringify({ pagesPerSec, threads: which === 'baseline' ? 1 : threads, maxRssMiB: process.resourceUsage().maxRSS / 1024 }));
+  process.stdout.write(
+    JSON.stringify({ pagesPerSec, threads: which === 'baseline' ? 1 : threads, maxRssMiB: process.resourceUsage().maxRSS / 1024 }),
+  );
 }
 
 async function main(): Promise<void> {
@@ -125,7 +130,9 @@ async function main(): Promise<void> {
   const importEsm = new Function('specifier', 'return import(specifier)') as (s: string) => Promise<Scorer>;
   const scorer = await importEsm(pathToFileURL(SCORER).href);
   const pages = loadPages();
-  console.log(`extraction bench: ${pages.length} pages from ${CORPUS}, ${ROUNDS} rounds, node ${process.version}, ${availableParallelism()} CPUs`);
+  console.log(
+    `extraction bench: ${pages.length} pages from ${CORPUS}, ${ROUNDS} rounds, node ${process.version}, ${availableParallelism()} CPUs`,
+  );
 
   const silenced = console.error;
   console.error = () => undefined; // jsdom's CSS parser complains about real-world stylesheets
@@ -159,7 +166,9 @@ async function main(): Promise<void> {
   });
 
   const f = (x: number, d = 3) => x.toFixed(d);
-  console.log(`\n${'extractor'.padEnd(34)} ${'F1'.padStart(6)} ${'prec'.padStart(6)} ${'recall'.padStart(6)} ${'ms med'.padStart(7)} ${'ms p95'.padStart(7)} ${'pages/s'.padStart(8)} ${'threads'.padStart(7)} ${'peak RSS'.padStart(9)}`);
+  console.log(
+    `\n${'extractor'.padEnd(34)} ${'F1'.padStart(6)} ${'prec'.padStart(6)} ${'recall'.padStart(6)} ${'ms med'.padStart(7)} ${'ms p95'.padStart(7)} ${'pages/s'.padStart(8)} ${'threads'.padStart(7)} ${'peak RSS'.padStart(9)}`,
+  );
   for (const r of rows) {
     console.log(
       `${LABEL[r.which].padEnd(34)} ${f(r.quality.f1).padStart(6)} ${f(r.quality.precision).padStart(6)} ${f(r.quality.recall).padStart(6)} ` +
@@ -174,7 +183,9 @@ async function main(): Promise<void> {
       `${LABEL[r.which]}: median ms/page = ${f(median(ratios), 3)} × the baseline's (per round: ${ratios.map((x) => f(x, 3)).join(', ')}; target ≤ 0.250)`,
     );
   }
-  console.log('pages/s: all pages through the extraction thread pool (baseline: one thread); peak RSS: that child process, threads included.');
+  console.log(
+    'pages/s: all pages through the extraction thread pool (baseline: one thread); peak RSS: that child process, threads included.',
+  );
 }
 
 if (process.argv[2] === '--child') {

@@ -129,7 +129,10 @@ if (!isMainThread) {
       const feed = await parseFeed(readFileSync(file), { url: 'https://corpus.example/feed' });
       answer = { outcome: 'parsed', items: feed.items.length, format: feed.format };
     } catch (err) {
-      answer = err instanceof FeedParseError ? { outcome: 'failed', message: err.message } : { outcome: 'crashed', message: String((err as Error)?.stack ?? err) };
+      answer =
+        err instanceof FeedParseError
+          ? { outcome: 'failed', message: err.message }
+          : { outcome: 'crashed', message: String((err as Error)?.stack ?? err) };
     }
     parentPort!.postMessage(answer);
   });

@@ -70,7 +70,9 @@ async function throughput(name: string, doc: string, items: number): Promise<voi
     if (feed.items.length !== items) throw new Error(`${name}: expected ${items} items, got ${feed.items.length}`);
   }
   const ms = median(times);
-  console.log(`${name.padEnd(12)} ${items} items, ${(body.length / 1024).toFixed(0)} KiB: median ${ms.toFixed(1)} ms → ${Math.round((items * 1000) / ms)} items/s`);
+  console.log(
+    `${name.padEnd(12)} ${items} items, ${(body.length / 1024).toFixed(0)} KiB: median ${ms.toFixed(1)} ms → ${Math.round((items * 1000) / ms)} items/s`,
+  );
 }
 
 /** A long feed as they come: short items (title, link, guid, date, a one-line description). */
@@ -109,14 +111,16 @@ async function main(): Promise<void> {
     [`capped at ${DEFAULTS.feeds.maxItemsPerPoll} (maxItemsPerPoll)`, DEFAULTS.feeds.maxItemsPerPoll],
     ['uncapped (for comparison)', 100_000],
   ] as const) {
-    const runs = Array.from({ length: 3 }, () =>
-      JSON.parse(execFileSync(process.execPath, [__filename, '--rss-child', String(cap)], { encoding: 'utf8' })) as {
-        items: number;
-        docMiB: number;
-        baseMiB: number;
-        peakMiB: number;
-        ms: number;
-      },
+    const runs = Array.from(
+      { length: 3 },
+      () =>
+        JSON.parse(execFileSync(process.execPath, [__filename, '--rss-child', String(cap)], { encoding: 'utf8' })) as {
+          items: number;
+          docMiB: number;
+          baseMiB: number;
+          peakMiB: number;
+          ms: number;
+        },
     );
     const peak = median(runs.map((r) => r.peakMiB));
     console.log(

@@ -44,9 +44,18 @@ function loadStream(file: string): DevDoc[] {
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as { id: string; title?: string; text?: string; publishedAt?: string | null; cluster: string | number })
-    .map((d) => ({ id: String(d.id), title: d.title ?? '', text: d.text ?? '', publishedAt: d.publishedAt ?? undefined, cluster: String(d.cluster) }));
+    .map((d) => ({
+      id: String(d.id),
+      title: d.title ?? '',
+      text: d.text ?? '',
+      publishedAt: d.publishedAt ?? undefined,
+      cluster: String(d.cluster),
+    }));
   const t = (d: DevDoc) => (d.publishedAt ? Date.parse(d.publishedAt) : 0);
-  return docs.map((d, i) => ({ d, i })).sort((x, y) => t(x.d) - t(y.d) || x.i - y.i).map((x) => x.d);
+  return docs
+    .map((d, i) => ({ d, i }))
+    .sort((x, y) => t(x.d) - t(y.d) || x.i - y.i)
+    .map((x) => x.d);
 }
 
 // ---- metrics (same definitions as the shared scorer's metrics.mjs) ----

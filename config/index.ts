@@ -31,7 +31,10 @@ const webhookSecret = z
 const webhookSubscriptionSchema = z.object({
   // Used in job ids and Redis keys: no ':' (BullMQ) and no '.' (the job id separator).
   id: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_-]*$/, 'subscription ids use letters, digits, "_" and "-"'),
-  url: z.string().regex(/^https?:\/\//, 'expected an http:// or https:// URL').pipe(z.url()),
+  url: z
+    .string()
+    .regex(/^https?:\/\//, 'expected an http:// or https:// URL')
+    .pipe(z.url()),
   events: z.array(z.enum(['article.enriched.v1', 'story.created.v1', 'story.updated.v1'])).min(1),
   secret: webhookSecret,
 });
@@ -194,7 +197,11 @@ function setPath(target: Record<string, unknown>, dotted: string, value: unknown
 }
 
 function convert(raw: string, kind: EnvKind): unknown {
-  if (kind === 'list') return raw.split(',').map((s) => s.trim()).filter(Boolean);
+  if (kind === 'list')
+    return raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   if (kind === 'json') {
     try {
       return JSON.parse(raw);

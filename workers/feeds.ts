@@ -140,7 +140,15 @@ export async function processFeedsJob(job: Job<FeedsJobData>, ctx: StageContext)
       next,
     });
     log.info(
-      { items: items.length, newItems, enqueued: todo.length, skipped, articlesUpdated, format: parsed.format, nextPollReason: next.reason },
+      {
+        items: items.length,
+        newItems,
+        enqueued: todo.length,
+        skipped,
+        articlesUpdated,
+        format: parsed.format,
+        nextPollReason: next.reason,
+      },
       'feed polled',
     );
     return { ...idle, polled: true, items: items.length, enqueued: todo.length, skipped, articlesUpdated };
@@ -153,10 +161,16 @@ export async function processFeedsJob(job: Job<FeedsJobData>, ctx: StageContext)
     if (next.disable) {
       await ctx.store.disableFeed(feedId, `${errors} consecutive failures, last: ${message}`);
       await unscheduleFeed(ctx.queues.feeds, feedId);
-      log.error({ consecutiveErrors: errors, err: message }, 'feed disabled after repeated failures (`storyline feeds enable` re-enables it)');
+      log.error(
+        { consecutiveErrors: errors, err: message },
+        'feed disabled after repeated failures (`storyline feeds enable` re-enables it)',
+      );
     } else {
       await ctx.store.setFeedSchedule(feedId, next);
-      log.warn({ consecutiveErrors: errors, nextPollAt: new Date(next.nextPollAt).toISOString(), reason: next.reason, err: message }, 'feed poll failed');
+      log.warn(
+        { consecutiveErrors: errors, nextPollAt: new Date(next.nextPollAt).toISOString(), reason: next.reason, err: message },
+        'feed poll failed',
+      );
     }
     // Final for this tick either way: the failed set keeps the reason, the schedule retries.
     throw new UnrecoverableError(message);

@@ -45,7 +45,10 @@ function parseInterval(v: string): number {
 async function resolveFeedUrl(rt: Runtime, url: string): Promise<{ url: string; title?: string; note: string }> {
   try {
     const found = await discoverFeed(rt.http, url);
-    const note = found.via === 'given' ? `${found.feed.format} feed` : `discovered ${found.feed.format} feed via ${found.via === 'link' ? '<link rel="alternate">' : 'a common path'}`;
+    const note =
+      found.via === 'given'
+        ? `${found.feed.format} feed`
+        : `discovered ${found.feed.format} feed via ${found.via === 'link' ? '<link rel="alternate">' : 'a common path'}`;
     return { url: found.url, ...(found.title ? { title: found.title } : {}), note };
   } catch (err) {
     if (err instanceof FetchError) {
@@ -93,13 +96,19 @@ export function register(program: Command): void {
       withRuntime(async (rt) => {
         const givenUrl = maybeUrl ?? idOrUrl;
         if (!/^https?:\/\//i.test(givenUrl)) throw new InvalidArgumentError(`expected an http(s) URL, got "${givenUrl}"`);
-        if (maybeUrl && !FEED_ID_PATTERN.test(idOrUrl)) throw new InvalidArgumentError(`invalid feed id "${idOrUrl}": use letters, digits, ".", "_" and "-"`);
+        if (maybeUrl && !FEED_ID_PATTERN.test(idOrUrl))
+          throw new InvalidArgumentError(`invalid feed id "${idOrUrl}": use letters, digits, ".", "_" and "-"`);
         const resolved = opts.discover ? await resolveFeedUrl(rt, givenUrl) : { url: givenUrl, note: 'not checked' };
         const existing = await rt.store.listFeeds();
         const same = existing.find((f) => f.url === resolved.url);
         const id = maybeUrl ? idOrUrl : (same?.id ?? feedIdFromUrl(resolved.url, new Set(existing.map((f) => f.id))));
         const title = opts.title ?? resolved.title;
-        const feed: FeedConfig = { id, url: resolved.url, ...(title ? { title } : {}), ...(opts.every ? { pollIntervalMs: opts.every } : {}) };
+        const feed: FeedConfig = {
+          id,
+          url: resolved.url,
+          ...(title ? { title } : {}),
+          ...(opts.every ? { pollIntervalMs: opts.every } : {}),
+        };
         await rt.store.upsertFeed(feed);
         if (!(await rt.store.getFeedState(id)).disabledAt) await scheduleFeed(rt.queues.feeds, rt.cfg, feed);
         out(`feed ${id} added: ${resolved.url} (${resolved.note})`);

@@ -23,8 +23,15 @@ export function register(program: Command): void {
     .command('worker')
     .description('run workers for a subset of stages in this process')
     .option('--stages <list>', `comma-separated stages (${STAGES.join(',')}) or all`, parseStages, [...STAGES])
-    .option('--metrics-port <port>', "serve this process's default metrics on /metrics (pipeline metrics are on the API's /metrics)", parsePort)
-    .option('--no-webhooks', 'do not deliver webhooks in this process (by default every worker process does when subscriptions are configured)')
+    .option(
+      '--metrics-port <port>',
+      "serve this process's default metrics on /metrics (pipeline metrics are on the API's /metrics)",
+      parsePort,
+    )
+    .option(
+      '--no-webhooks',
+      'do not deliver webhooks in this process (by default every worker process does when subscriptions are configured)',
+    )
     .action(async (opts: { stages: StageName[]; metricsPort?: number; webhooks: boolean }) => {
       const cfg = config();
       const log = createLogger(cfg.log.level, { role: 'worker' });

@@ -89,20 +89,28 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   const prefix = opts.prefix ?? 'storyline-demo';
   let cfg: StorylineConfig;
   try {
-    cfg = loadConfig((raw) => {
-      const c = raw as { redis: { url: string; prefix: string }; fetch: { allowPrivateCidrs: string[] }; feeds: { list: unknown; pollIntervalMs: number }; log: { level: string } };
-      c.redis.url = redisChoice.url;
-      c.redis.prefix = prefix;
-      // The demo origin is on loopback: opt in explicitly, the SSRF guard refuses it otherwise.
-      c.fetch.allowPrivateCidrs = ['127.0.0.0/8', '::1/128'];
-      // Every demo outlet is the same loopback host: per-host politeness would only slow the demo down.
-      Object.assign(c.fetch, { perHostSpacingMs: 0, perHostConcurrency: 16 });
-      c.feeds.list = site.feeds;
-      c.feeds.pollIntervalMs = 60_000;
-      c.log.level = opts.logLevel ?? process.env.LOG_LEVEL ?? 'warn';
-      if (opts.webhooks) (raw as { webhooks: { subscriptions: unknown } }).webhooks.subscriptions = opts.webhooks;
-      opts.configure?.(raw);
-    }, { ...process.env, REDIS_URL: undefined, STORYLINE_PREFIX: undefined });
+    cfg = loadConfig(
+      (raw) => {
+        const c = raw as {
+          redis: { url: string; prefix: string };
+          fetch: { allowPrivateCidrs: string[] };
+          feeds: { list: unknown; pollIntervalMs: number };
+          log: { level: string };
+        };
+        c.redis.url = redisChoice.url;
+        c.redis.prefix = prefix;
+        // The demo origin is on loopback: opt in explicitly, the SSRF guard refuses it otherwise.
+        c.fetch.allowPrivateCidrs = ['127.0.0.0/8', '::1/128'];
+        // Every demo outlet is the same loopback host: per-host politeness would only slow the demo down.
+        Object.assign(c.fetch, { perHostSpacingMs: 0, perHostConcurrency: 16 });
+        c.feeds.list = site.feeds;
+        c.feeds.pollIntervalMs = 60_000;
+        c.log.level = opts.logLevel ?? process.env.LOG_LEVEL ?? 'warn';
+        if (opts.webhooks) (raw as { webhooks: { subscriptions: unknown } }).webhooks.subscriptions = opts.webhooks;
+        opts.configure?.(raw);
+      },
+      { ...process.env, REDIS_URL: undefined, STORYLINE_PREFIX: undefined },
+    );
   } catch (err) {
     await site.close();
     await redisChoice.owned?.stop();
@@ -118,7 +126,12 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     const webhookWorker = cfg.webhooks.subscriptions.length ? startWebhookWorker(rt) : undefined;
     await syncFeedSchedulers(rt.queues.feeds, rt.store, cfg);
     try {
-      await waitUntilQuiet(cfg, rt, site.feeds.map((f) => f.id), opts.timeoutMs ?? 80_000);
+      await waitUntilQuiet(
+        cfg,
+        rt,
+        site.feeds.map((f) => f.id),
+        opts.timeoutMs ?? 80_000,
+      );
     } finally {
       for (const f of site.feeds) await unscheduleFeed(rt.queues.feeds, f.id);
       await workers.close();
@@ -151,7 +164,9 @@ function printSummary(r: DemoResult, prefix: string): void {
   const outlets = new Set(sorted.flatMap((s) => s.sources));
   const lines: string[] = [];
   lines.push('');
-  lines.push(`Storyline demo: ${articles} articles from ${outlets.size} outlets merged into ${sorted.length} stories in ${(r.wallMs / 1000).toFixed(1)} s`);
+  lines.push(
+    `Storyline demo: ${articles} articles from ${outlets.size} outlets merged into ${sorted.length} stories in ${(r.wallMs / 1000).toFixed(1)} s`,
+  );
   lines.push(`Redis ${r.redis}, key prefix "${prefix}:"`);
   sorted.forEach((s, i) => {
     lines.push('');

@@ -34,7 +34,8 @@ export interface ExtractOptions {
   contentType?: string;
 }
 
-export type ExtractErrorCode = 'EMPTY_INPUT' | 'NOT_HTML' | 'INVALID_URL' | 'NO_CONTENT' | 'INVALID_OPTION' | 'TIMEOUT' | 'CRASHED' | 'TOO_COMPLEX';
+export type ExtractErrorCode =
+  'EMPTY_INPUT' | 'NOT_HTML' | 'INVALID_URL' | 'NO_CONTENT' | 'INVALID_OPTION' | 'TIMEOUT' | 'CRASHED' | 'TOO_COMPLEX';
 
 export class ExtractError extends Error {
   constructor(

@@ -13,7 +13,8 @@ export function toText(input: string | Uint8Array, contentType?: string): string
 }
 
 /** Lead bytes of UTF-8 sequences (Ã, Â, â, ð …) followed by a continuation byte, as windows-1252 shows them. */
-const MOJIBAKE = /[\u00c2-\u00f4][\u0080-\u00bf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178]/g;
+const MOJIBAKE =
+  /[\u00c2-\u00f4][\u0080-\u00bf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178]/g;
 const MIN_MOJIBAKE = 3;
 const SAMPLE_CHARS = 256 * 1024;
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });
@@ -38,7 +39,8 @@ export function repairMojibake(text: string): string {
 }
 
 /** 0x80–0x9F of windows-1252; the five holes (0x81, 0x8D …) decode to the C1 code point itself, as WHATWG does. */
-const CP1252_HIGH = '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+const CP1252_HIGH =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
 const CP1252_BYTE = new Map(Array.from(CP1252_HIGH, (ch, i) => [ch.charCodeAt(0), 0x80 + i]));
 
 function toWindows1252(text: string): Buffer | undefined {

@@ -27,7 +27,11 @@ if (parentPort) {
       reply = { id, ok: true, article: extractArticle(html, url, opts) };
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
-      reply = { id, ok: false, error: { name: e.name, message: e.message, code: err instanceof ExtractError ? err.code : undefined, stack: e.stack } };
+      reply = {
+        id,
+        ok: false,
+        error: { name: e.name, message: e.message, code: err instanceof ExtractError ? err.code : undefined, stack: e.stack },
+      };
     }
     port.postMessage(reply);
   });

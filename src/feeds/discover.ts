@@ -41,7 +41,17 @@ const FEED_TYPES = new Set([
 ]);
 
 /** Where sites commonly serve feeds (WordPress, Ghost, Hugo, Jekyll, Blogger, Substack …). */
-export const COMMON_FEED_PATHS = ['/feed', '/rss', '/feed.xml', '/rss.xml', '/atom.xml', '/index.xml', '/feed.json', '/feeds/posts/default', '/?feed=rss2'];
+export const COMMON_FEED_PATHS = [
+  '/feed',
+  '/rss',
+  '/feed.xml',
+  '/rss.xml',
+  '/atom.xml',
+  '/index.xml',
+  '/feed.json',
+  '/feeds/posts/default',
+  '/?feed=rss2',
+];
 
 const DISCOVERY_ACCEPT =
   'application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5';

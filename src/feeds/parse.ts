@@ -585,7 +585,13 @@ function boundXml(xml: string, itemName: string, maxItems: number): string {
       if (localName === itemName && open.every((n) => n.slice(n.indexOf(':') + 1) !== itemName)) {
         items += 1;
         if (items > maxItems) {
-          return xml.slice(0, pos) + open.reverse().map((n) => `</${restoreOpenName(xml, n)}>`).join('');
+          return (
+            xml.slice(0, pos) +
+            open
+              .reverse()
+              .map((n) => `</${restoreOpenName(xml, n)}>`)
+              .join('')
+          );
         }
       }
       const selfClosing = xml.charCodeAt(tagEnd - 2) === 0x2f;

@@ -20,14 +20,7 @@ export interface FetchLimits {
 }
 
 export type FetchErrorCode =
-  | 'blocked'
-  | 'bad_scheme'
-  | 'timeout'
-  | 'too_large'
-  | 'too_many_redirects'
-  | 'bad_content_type'
-  | 'http_status'
-  | 'network';
+  'blocked' | 'bad_scheme' | 'timeout' | 'too_large' | 'too_many_redirects' | 'bad_content_type' | 'http_status' | 'network';
 
 export class FetchError extends Error {
   constructor(
@@ -164,7 +157,18 @@ export function createHttpClient(limits: FetchLimits): HttpClient {
           const contentType = flatHeaders['content-type'];
           if (res.statusCode === 304) {
             await res.body.dump();
-            return { status: 304, url: rawUrl, finalUrl: url.href, redirects, headers: flatHeaders, contentType, body: Buffer.alloc(0), bytes: 0, totalMs: performance.now() - started, notModified: true };
+            return {
+              status: 304,
+              url: rawUrl,
+              finalUrl: url.href,
+              redirects,
+              headers: flatHeaders,
+              contentType,
+              body: Buffer.alloc(0),
+              bytes: 0,
+              totalMs: performance.now() - started,
+              notModified: true,
+            };
           }
           if (res.statusCode >= 400) {
             await res.body.dump();

@@ -208,7 +208,10 @@ export function decideAssignment(
   const reason = { ...(best?.result ?? { score: 0, textSimilarity: 0, entityOverlap: 0, sharedEntities: [], sharedTerms: [] }), threshold };
   const storyId = best?.eligible ? best.story.id : null;
   // The other stories the article could have joined: candidates for story repair.
-  const alsoEligible = topKeys(eligibleIds.filter(([id]) => id !== storyId), eligibleIds.length);
+  const alsoEligible = topKeys(
+    eligibleIds.filter(([id]) => id !== storyId),
+    eligibleIds.length,
+  );
   return { storyId, reason, alsoEligible };
 }
 
@@ -229,7 +232,12 @@ export function shouldMergeStories(
   const terms = new Map(Object.entries(absorbed.termSums));
   const similarity = textCosine(terms, survivor.termSums, stats, 0).similarity;
   let signatureOk = true;
-  if (survivor.signatureSums && absorbed.signatureSums && Object.keys(survivor.signatureSums).length && Object.keys(absorbed.signatureSums).length) {
+  if (
+    survivor.signatureSums &&
+    absorbed.signatureSums &&
+    Object.keys(survivor.signatureSums).length &&
+    Object.keys(absorbed.signatureSums).length
+  ) {
     const sig = textCosine(new Map(Object.entries(absorbed.signatureSums)), survivor.signatureSums, stats, 0).similarity;
     signatureOk = sig >= opts.repairMinSignatureSimilarity;
   }
@@ -255,7 +263,10 @@ export function mergeStoryStates(survivor: StoryState, absorbed: StoryState, opt
     return out;
   };
   const times = [survivor.firstAt, survivor.lastAt, absorbed.firstAt, absorbed.lastAt].filter((t): t is number => t !== undefined);
-  const signature = survivor.signatureSums || absorbed.signatureSums ? pruneTopK(add(survivor.signatureSums, absorbed.signatureSums), opts.topKTerms) : undefined;
+  const signature =
+    survivor.signatureSums || absorbed.signatureSums
+      ? pruneTopK(add(survivor.signatureSums, absorbed.signatureSums), opts.topKTerms)
+      : undefined;
   return {
     id: survivor.id,
     articleCount: survivor.articleCount + absorbed.articleCount,
@@ -268,7 +279,10 @@ export function mergeStoryStates(survivor: StoryState, absorbed: StoryState, opt
 }
 
 /** The thresholds for this article, lowered for short texts (see MergeOptions.shortTextTerms). */
-export function thresholdsFor(a: ArticleFeatures, opts: MergeOptions = DEFAULT_MERGE_OPTIONS): { threshold: number; minTextSimilarity: number } {
+export function thresholdsFor(
+  a: ArticleFeatures,
+  opts: MergeOptions = DEFAULT_MERGE_OPTIONS,
+): { threshold: number; minTextSimilarity: number } {
   const factor = Math.min(1, Math.sqrt(a.terms.size / opts.shortTextTerms));
   if (factor >= 1) return { threshold: opts.threshold, minTextSimilarity: opts.minTextSimilarity };
   const threshold = Math.max(Math.min(opts.minThreshold, opts.threshold), opts.threshold * factor);

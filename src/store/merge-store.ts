@@ -47,7 +47,14 @@ export interface MergePlan {
   /** Story repair: stories absorbed into storyId by this article (their ids stop being used). */
   merged: string[];
   /** Candidate stories that were not chosen, with their scores (for "how we got here"). */
-  others: Array<{ storyId: string; score: number; textSimilarity: number; entityOverlap: number; sharedEntities: string[]; lastAt?: number }>;
+  others: Array<{
+    storyId: string;
+    score: number;
+    textSimilarity: number;
+    entityOverlap: number;
+    sharedEntities: string[];
+    lastAt?: number;
+  }>;
   commit: (redis: Redis, extra: (multi: ReturnType<Redis['multi']>) => void) => Promise<void>;
 }
 

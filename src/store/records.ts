@@ -274,11 +274,9 @@ export class RecordStore {
   async getArticle(articleId: string): Promise<Article> {
     // The feed set is authoritative: a feed that saw the item while it was
     // being extracted is in the set even if the record missed it.
-    const res = (await this.redis
-      .pipeline()
-      .get(this.keys.article(articleId))
-      .smembers(this.keys.articleFeeds(articleId))
-      .exec()) as Array<[Error | null, unknown]>;
+    const res = (await this.redis.pipeline().get(this.keys.article(articleId)).smembers(this.keys.articleFeeds(articleId)).exec()) as Array<
+      [Error | null, unknown]
+    >;
     const a = checkVersion(parseJson<Article>(res[0][1] as string | null), 'article');
     if (!a) throw new MissingRecordError(`article ${articleId}`);
     const feeds = (res[1][1] as string[] | null) ?? [];

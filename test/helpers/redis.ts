@@ -18,19 +18,16 @@ export function uniquePrefix(name: string): string {
 
 /** Config for a test: private Redis, own prefix, loopback allowed, quiet logs, fast retries. */
 export function testConfig(prefix: string, tweak: (raw: Record<string, any>) => void = () => undefined): StorylineConfig {
-  return loadConfig(
-    (raw: Record<string, any>) => {
-      raw.redis.url = testRedisUrl();
-      raw.redis.prefix = prefix;
-      raw.fetch.allowPrivateCidrs = ['127.0.0.0/8', '::1/128'];
-      raw.feeds.list = [];
-      raw.log.level = 'silent';
-      raw.jobs.backoffDelayMs = 50;
-      raw.jobs.attempts = 2;
-      tweak(raw);
-    },
-    {},
-  );
+  return loadConfig((raw: Record<string, any>) => {
+    raw.redis.url = testRedisUrl();
+    raw.redis.prefix = prefix;
+    raw.fetch.allowPrivateCidrs = ['127.0.0.0/8', '::1/128'];
+    raw.feeds.list = [];
+    raw.log.level = 'silent';
+    raw.jobs.backoffDelayMs = 50;
+    raw.jobs.attempts = 2;
+    tweak(raw);
+  }, {});
 }
 
 export async function withRedis<T>(fn: (redis: Redis) => Promise<T>): Promise<T> {

@@ -21,8 +21,10 @@ const page = (title: string, body: string) =>
   `<!doctype html><html lang="en"><head><title>${title}</title><meta property="og:site_name" content="Loopback Gazette"></head>` +
   `<body><article><h1>${title}</h1>${body}</article></body></html>`;
 
-const goodBody = Array.from({ length: 6 }, (_, i) =>
-  `<p>Paragraph ${i} about Nvidia and Tencent Cloud and the domestic chip programme in China, with enough words to be an article body.</p>`,
+const goodBody = Array.from(
+  { length: 6 },
+  (_, i) =>
+    `<p>Paragraph ${i} about Nvidia and Tencent Cloud and the domestic chip programme in China, with enough words to be an article body.</p>`,
 ).join('');
 
 function rss(base: string): string {

@@ -39,7 +39,11 @@ beforeAll(async () => {
       // Held open until the test has sent SIGTERM: the job is in flight during shutdown.
       releaseSlowPage = () => {
         res.writeHead(200, { 'content-type': 'text/html' });
-        res.end('<html><head><title>A slow article</title></head><body><article><p>' + 'Tencent Cloud and Nvidia chips. '.repeat(40) + '</p></article></body></html>');
+        res.end(
+          '<html><head><title>A slow article</title></head><body><article><p>' +
+            'Tencent Cloud and Nvidia chips. '.repeat(40) +
+            '</p></article></body></html>',
+        );
       };
       return;
     }
@@ -54,7 +58,13 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-const env = () => ({ REDIS_URL: testRedisUrl(), STORYLINE_PREFIX: prefix, STORYLINE_FEEDS_FILE: noFeeds, STORYLINE_FETCH_ALLOW_CIDRS: '127.0.0.0/8', LOG_LEVEL: 'info' });
+const env = () => ({
+  REDIS_URL: testRedisUrl(),
+  STORYLINE_PREFIX: prefix,
+  STORYLINE_FEEDS_FILE: noFeeds,
+  STORYLINE_FETCH_ALLOW_CIDRS: '127.0.0.0/8',
+  LOG_LEVEL: 'info',
+});
 
 test('a bad setting stops the process with one line naming the field', async () => {
   const run = await runCli(['feeds', 'list'], { ...env(), STORYLINE_CONCURRENCY_FETCH: 'lots' });

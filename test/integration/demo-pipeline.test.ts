@@ -76,7 +76,10 @@ test('publish appended one article event per article and one story event per sto
   const redis = new Redis(testRedisUrl());
   try {
     const entries = await redis.xrange(keyspace(prefix).events('events'), '-', '+');
-    const events = entries.map(([, fields]) => JSON.parse(fields[fields.indexOf('event') + 1]) as { id: string; type: string; specversion: string; data: { version?: number } });
+    const events = entries.map(
+      ([, fields]) =>
+        JSON.parse(fields[fields.indexOf('event') + 1]) as { id: string; type: string; specversion: string; data: { version?: number } },
+    );
     expect(events.every((e) => e.specversion === '1.0')).toBe(true);
     const ids = events.map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);

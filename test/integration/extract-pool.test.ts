@@ -30,7 +30,10 @@ test('threads give the same record as inline extraction, for both DOMs, errors i
     for (const dom of ['linkedom', 'jsdom'] as const) {
       await expect(pool.extract(FIXTURE, URL_, { dom })).resolves.toEqual(extractArticle(FIXTURE, URL_, { dom }));
     }
-    await expect(pool.extract('\u0000\u0001\u0002binary\u0003'.repeat(100), URL_)).rejects.toMatchObject({ name: 'ExtractError', code: 'NOT_HTML' });
+    await expect(pool.extract('\u0000\u0001\u0002binary\u0003'.repeat(100), URL_)).rejects.toMatchObject({
+      name: 'ExtractError',
+      code: 'NOT_HTML',
+    });
     // Many pages at once: both threads busy, all answered.
     const all = await Promise.all(Array.from({ length: 8 }, () => pool.extract(FIXTURE, URL_)));
     expect(new Set(all.map((a) => a.text)).size).toBe(1);
@@ -58,7 +61,10 @@ test('the event loop keeps ticking while a big page is extracted', async () => {
 
 test('a page over the time bound fails with TIMEOUT, and the pool goes on with a fresh thread', async () => {
   const pool = createExtractPool({ threads: 1, timeoutMs: 300 });
-  const slow = `<html><body><article>${'<p>word '.repeat(200) + '</p>'}${'<div><span>x</span> text</div>'.repeat(2_900)}</article></body></html>`.repeat(6);
+  const slow =
+    `<html><body><article>${'<p>word '.repeat(200) + '</p>'}${'<div><span>x</span> text</div>'.repeat(2_900)}</article></body></html>`.repeat(
+      6,
+    );
   try {
     await expect(pool.extract(slow, URL_, { dom: 'jsdom' })).rejects.toMatchObject({ name: 'ExtractError', code: 'TIMEOUT' });
     await expect(pool.extract(slow, URL_, { dom: 'jsdom' })).rejects.toThrow(/timeout/);

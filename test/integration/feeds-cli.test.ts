@@ -27,7 +27,10 @@ beforeAll(async () => {
     };
     switch (req.url) {
       case '/site/':
-        return send('text/html', '<html><head><link rel="alternate" type="application/rss+xml" title="Site feed" href="/site/news.rss"></head><body>hi</body></html>');
+        return send(
+          'text/html',
+          '<html><head><link rel="alternate" type="application/rss+xml" title="Site feed" href="/site/news.rss"></head><body>hi</body></html>',
+        );
       case '/site/news.rss':
         return send('application/rss+xml', rss);
       case '/plain/':
@@ -47,7 +50,12 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-const env = () => ({ REDIS_URL: testRedisUrl(), STORYLINE_PREFIX: prefix, STORYLINE_FEEDS_FILE: noFeeds, STORYLINE_FETCH_ALLOW_CIDRS: '127.0.0.0/8' });
+const env = () => ({
+  REDIS_URL: testRedisUrl(),
+  STORYLINE_PREFIX: prefix,
+  STORYLINE_FEEDS_FILE: noFeeds,
+  STORYLINE_FETCH_ALLOW_CIDRS: '127.0.0.0/8',
+});
 
 test('feeds add URL discovers the feed of a site page and derives an id', async () => {
   const add = await runCli(['feeds', 'add', `${server.url}/site/`], env());
@@ -97,7 +105,9 @@ test('feeds list shows the polling state, including a disabled feed; feeds enabl
     await store.disableFeed('down', '10 consecutive failures, last: HTTP 404 for x');
     const text = (await runCli(['feeds', 'list'], env())).stdout;
     expect(text).toMatch(/down\t.*missing\.xml\n\tstatus DISABLED since \S+: 10 consecutive failures, last: HTTP 404 for x/);
-    expect(text).toMatch(/127\.0\.0\.1-site-news\.rss[^\n]*\n\tstatus never polled\n\tlast poll -, last success -, next poll -, items seen 0/);
+    expect(text).toMatch(
+      /127\.0\.0\.1-site-news\.rss[^\n]*\n\tstatus never polled\n\tlast poll -, last success -, next poll -, items seen 0/,
+    );
 
     const enable = await runCli(['feeds', 'enable', 'down'], env());
     expect(enable.stdout).toContain('feed down enabled');

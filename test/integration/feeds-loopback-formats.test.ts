@@ -16,7 +16,15 @@ const limits: FetchLimits = {
   timeoutMs: 3000,
   maxBodyBytes: 1024 * 1024,
   maxRedirects: 3,
-  allowedContentTypes: ['application/rss+xml', 'application/rdf+xml', 'application/atom+xml', 'application/xml', 'text/xml', 'application/feed+json', 'application/json'],
+  allowedContentTypes: [
+    'application/rss+xml',
+    'application/rdf+xml',
+    'application/atom+xml',
+    'application/xml',
+    'text/xml',
+    'application/feed+json',
+    'application/json',
+  ],
   allowPrivateCidrs: ['127.0.0.1/32'],
 };
 
@@ -76,7 +84,11 @@ describe('charsets over HTTP: BOM, then Content-Type, then the XML declaration',
   ];
 
   test.each(samples)('%s from the Content-Type charset (the XML declaration lies)', async (charset, text) => {
-    const feed = await fetchAndParse(`/ct-${charset}`, `application/rss+xml; charset=${charset}`, iconv.encode(rssWith(text, 'utf-8'), charset));
+    const feed = await fetchAndParse(
+      `/ct-${charset}`,
+      `application/rss+xml; charset=${charset}`,
+      iconv.encode(rssWith(text, 'utf-8'), charset),
+    );
     expect(feed.items[0]!.title).toBe(text);
   });
 
@@ -94,12 +106,20 @@ describe('charsets over HTTP: BOM, then Content-Type, then the XML declaration',
 
   test('iso-8859-1 is read as windows-1252, as browsers do (0x80-0x9F are € “ ” …, not C1 controls)', async () => {
     const text = 'Café “déjà” € ‰';
-    const feed = await fetchAndParse('/latin1', 'application/rss+xml; charset=iso-8859-1', iconv.encode(rssWith(text, 'iso-8859-1'), 'windows-1252'));
+    const feed = await fetchAndParse(
+      '/latin1',
+      'application/rss+xml; charset=iso-8859-1',
+      iconv.encode(rssWith(text, 'iso-8859-1'), 'windows-1252'),
+    );
     expect(feed.items[0]!.title).toBe(text);
   });
 
   test('invalid bytes become U+FFFD, NUL and control characters are removed', async () => {
-    const body = Buffer.concat([Buffer.from('<rss version="2.0"><channel><item><title>Caf\u00e9 na\u00efve \u00fcber '), Buffer.from([0xff, 0x00, 0x07]), Buffer.from(' ok</title><link>https://news.example/a</link></item></channel></rss>')]);
+    const body = Buffer.concat([
+      Buffer.from('<rss version="2.0"><channel><item><title>Caf\u00e9 na\u00efve \u00fcber '),
+      Buffer.from([0xff, 0x00, 0x07]),
+      Buffer.from(' ok</title><link>https://news.example/a</link></item></channel></rss>'),
+    ]);
     const feed = await fetchAndParse('/bad-bytes', 'application/rss+xml; charset=utf-8', body);
     expect(feed.items[0]!.title).toBe('Café naïve über \uFFFD ok');
   });
@@ -108,9 +128,24 @@ describe('charsets over HTTP: BOM, then Content-Type, then the XML declaration',
 describe('formats over HTTP map to one item model', () => {
   const link = 'https://news.example/story';
   const cases: Array<[string, string, string, string]> = [
-    ['RSS 0.91', 'application/rss+xml', 'rss', `<rss version="0.91"><channel><title>F</title><item><title>T &amp; U</title><link>${link}</link><description>D</description></item></channel></rss>`],
-    ['RSS 0.92', 'application/rss+xml', 'rss', `<rss version="0.92"><channel><title>F</title><item><title>T &amp; U</title><link>${link}</link></item></channel></rss>`],
-    ['RSS 2.0 without version', 'application/rss+xml', 'rss', `<rss><channel><title>F</title><item><title>T &amp; U</title><link>${link}</link><pubDate>Tue, 10 Jun 2025 04:00:00 GMT</pubDate></item></channel></rss>`],
+    [
+      'RSS 0.91',
+      'application/rss+xml',
+      'rss',
+      `<rss version="0.91"><channel><title>F</title><item><title>T &amp; U</title><link>${link}</link><description>D</description></item></channel></rss>`,
+    ],
+    [
+      'RSS 0.92',
+      'application/rss+xml',
+      'rss',
+      `<rss version="0.92"><channel><title>F</title><item><title>T &amp; U</title><link>${link}</link></item></channel></rss>`,
+    ],
+    [
+      'RSS 2.0 without version',
+      'application/rss+xml',
+      'rss',
+      `<rss><channel><title>F</title><item><title>T &amp; U</title><link>${link}</link><pubDate>Tue, 10 Jun 2025 04:00:00 GMT</pubDate></item></channel></rss>`,
+    ],
     [
       'RSS 2.0 with content:encoded, Media RSS and dc:date',
       'application/rss+xml',
@@ -123,10 +158,38 @@ describe('formats over HTTP map to one item model', () => {
       'rdf',
       `<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel rdf:about="https://news.example/"><title>F</title></channel><item rdf:about="${link}"><title>T &amp; U</title><link>${link}</link><dc:date>2025-06-10T04:00:00Z</dc:date></item></rdf:RDF>`,
     ],
-    ['Atom 0.3', 'application/atom+xml', 'atom', `<feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>F</title><entry><title>T &amp; U</title><link rel="alternate" type="text/html" href="${link}"/><issued>2025-06-10T04:00:00Z</issued><id>x</id></entry></feed>`],
-    ['Atom 1.0 with xml:base', 'application/atom+xml', 'atom', `<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://news.example/"><title>F</title><entry><title type="html">T &amp;amp; U</title><link href="story"/><id>x</id><updated>2025-06-10T04:00:00Z</updated></entry></feed>`],
-    ['JSON Feed 1.0', 'application/json', 'json', JSON.stringify({ version: 'https://jsonfeed.org/version/1', title: 'F', items: [{ id: '1', url: link, title: 'T &amp; U', date_published: '2025-06-10T04:00:00Z' }] })],
-    ['JSON Feed 1.1', 'application/feed+json', 'json', JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', title: 'F', items: [{ id: '1', url: link, title: 'T & U', date_published: '2025-06-10T04:00:00+00:00' }] })],
+    [
+      'Atom 0.3',
+      'application/atom+xml',
+      'atom',
+      `<feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>F</title><entry><title>T &amp; U</title><link rel="alternate" type="text/html" href="${link}"/><issued>2025-06-10T04:00:00Z</issued><id>x</id></entry></feed>`,
+    ],
+    [
+      'Atom 1.0 with xml:base',
+      'application/atom+xml',
+      'atom',
+      `<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://news.example/"><title>F</title><entry><title type="html">T &amp;amp; U</title><link href="story"/><id>x</id><updated>2025-06-10T04:00:00Z</updated></entry></feed>`,
+    ],
+    [
+      'JSON Feed 1.0',
+      'application/json',
+      'json',
+      JSON.stringify({
+        version: 'https://jsonfeed.org/version/1',
+        title: 'F',
+        items: [{ id: '1', url: link, title: 'T &amp; U', date_published: '2025-06-10T04:00:00Z' }],
+      }),
+    ],
+    [
+      'JSON Feed 1.1',
+      'application/feed+json',
+      'json',
+      JSON.stringify({
+        version: 'https://jsonfeed.org/version/1.1',
+        title: 'F',
+        items: [{ id: '1', url: link, title: 'T & U', date_published: '2025-06-10T04:00:00+00:00' }],
+      }),
+    ],
   ];
 
   test.each(cases)('%s', async (name, type, format, body) => {

@@ -225,7 +225,12 @@ test('dedupe: an item in two feeds and on every re-poll is one article recording
   const link = `${server.url}/a/shared-story`;
   const urlA = route('/dup-a.xml', (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/rss+xml' });
-    res.end(rss([{ title: 'Shared', link }, { title: 'Only A', link: `${server.url}/a/only-a` }]));
+    res.end(
+      rss([
+        { title: 'Shared', link },
+        { title: 'Only A', link: `${server.url}/a/only-a` },
+      ]),
+    );
   });
   const urlB = route('/dup-b.xml', (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/rss+xml' });
@@ -248,8 +253,18 @@ test('dedupe: an item in two feeds and on every re-poll is one article recording
 
   // Extraction happens (here: the record extract would write, with the feeds it saw then).
   const article: Article = {
-    schemaVersion: SCHEMA_VERSION, id: articleId, url: link, canonicalUrl: canonicalizeUrl(link), source: 'Loopback',
-    sourceDomain: '127.0.0.1', feedIds: ['dup-a', 'dup-b'], title: 'Shared', authors: [], text: 'x', excerpt: 'x', wordCount: 1,
+    schemaVersion: SCHEMA_VERSION,
+    id: articleId,
+    url: link,
+    canonicalUrl: canonicalizeUrl(link),
+    source: 'Loopback',
+    sourceDomain: '127.0.0.1',
+    feedIds: ['dup-a', 'dup-b'],
+    title: 'Shared',
+    authors: [],
+    text: 'x',
+    excerpt: 'x',
+    wordCount: 1,
     extraction: { method: 'readability', readerable: true },
     fetch: { status: 200, finalUrl: link, bytes: 1, redirects: 0, fetchedAt: new Date().toISOString(), timings: { totalMs: 1 } },
   };
@@ -296,7 +311,9 @@ test('hostile feeds: HTML served as a feed, XXE, entity expansion, deep nesting,
   const laughs = route('/laughs.xml', (_req, res) => {
     const defs = ['<!ENTITY l0 "lol">', ...Array.from({ length: 9 }, (_, i) => `<!ENTITY l${i + 1} "${`&l${i};`.repeat(10)}">`)].join('');
     res.writeHead(200, { 'content-type': 'application/rss+xml' });
-    res.end(`<?xml version="1.0"?><!DOCTYPE rss [${defs}]><rss version="2.0"><channel><item><title>&l9;</title><link>${server.url}/a/lol</link></item></channel></rss>`);
+    res.end(
+      `<?xml version="1.0"?><!DOCTYPE rss [${defs}]><rss version="2.0"><channel><item><title>&l9;</title><link>${server.url}/a/lol</link></item></channel></rss>`,
+    );
   });
   await addFeed('laughs', laughs);
   await poll('laughs');
@@ -304,14 +321,19 @@ test('hostile feeds: HTML served as a feed, XXE, entity expansion, deep nesting,
 
   const deep = route('/deep.xml', (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/rss+xml' });
-    res.end(`<rss version="2.0"><channel><item><title>x</title><link>${server.url}/a/deep</link><x>${'<d>'.repeat(20_000)}${'</d>'.repeat(20_000)}</x></item></channel></rss>`);
+    res.end(
+      `<rss version="2.0"><channel><item><title>x</title><link>${server.url}/a/deep</link><x>${'<d>'.repeat(20_000)}${'</d>'.repeat(20_000)}</x></item></channel></rss>`,
+    );
   });
   await addFeed('deep', deep);
   expect((await pollError('deep')).message).toMatch(/malformed feed: elements nested deeper than/);
 
   const huge = route('/huge.xml', (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/rss+xml', 'content-encoding': 'gzip' });
-    const items = Array.from({ length: 100_000 }, (_, i) => `<item><title>Item ${i}</title><link>${server.url}/a/big-${i}</link></item>`).join('');
+    const items = Array.from(
+      { length: 100_000 },
+      (_, i) => `<item><title>Item ${i}</title><link>${server.url}/a/big-${i}</link></item>`,
+    ).join('');
     res.end(gzipSync(`<rss version="2.0"><channel><title>big</title>${items}</channel></rss>`));
   });
   await addFeed('huge', huge);
@@ -340,11 +362,13 @@ test('the item cap bounds a 100,000-item feed that fits the body cap', async () 
     res.writeHead(200, { 'content-type': 'application/rss+xml', 'content-encoding': 'gzip' });
     res.end(body);
   });
-  const big = await openRuntime(testConfig(prefix, (raw) => {
-    raw.feeds.maxItemsPerPoll = 50;
-    raw.fetch.maxBodyBytes = 8 * 1024 * 1024;
-    raw.fetch.perHostSpacingMs = 0;
-  }));
+  const big = await openRuntime(
+    testConfig(prefix, (raw) => {
+      raw.feeds.maxItemsPerPoll = 50;
+      raw.fetch.maxBodyBytes = 8 * 1024 * 1024;
+      raw.fetch.perHostSpacingMs = 0;
+    }),
+  );
   try {
     await big.store.upsertFeed({ id: 'many', url });
     expect(await poll('many', big)).toMatchObject({ polled: true, items: 50, enqueued: 50 });
@@ -409,10 +433,20 @@ test('politeness: per-host concurrency cap and spacing hold across processes (tw
       const link = `${server.url}/polite?${tag}=${i}`;
       const canonicalUrl = canonicalizeUrl(link);
       const articleId = articleIdFor(canonicalUrl);
-      await runtime.store.saveFeedItem({ schemaVersion: SCHEMA_VERSION, feedId: 'polite', guid: link, link, canonicalUrl, articleId, title: 't' });
+      await runtime.store.saveFeedItem({
+        schemaVersion: SCHEMA_VERSION,
+        feedId: 'polite',
+        guid: link,
+        link,
+        canonicalUrl,
+        articleId,
+        title: 't',
+      });
       ids.push(articleId);
     }
-    return ids.map((articleId) => processFetchJob(new Job(runtime.queues.fetch, 'fetch', { articleId }, {}, `test-fetch-${articleId}`), runtime));
+    return ids.map((articleId) =>
+      processFetchJob(new Job(runtime.queues.fetch, 'fetch', { articleId }, {}, `test-fetch-${articleId}`), runtime),
+    );
   };
 
   const [p1, p2] = await Promise.all([openRuntime(politeCfg(2, 0)), openRuntime(politeCfg(2, 0))]);
@@ -427,7 +461,10 @@ test('politeness: per-host concurrency cap and spacing hold across processes (tw
   const [s1, s2] = await Promise.all([openRuntime(politeCfg(8, 300)), openRuntime(politeCfg(8, 300))]);
   try {
     await Promise.all([...(await articleJobs(s1, 2, 'three')), ...(await articleJobs(s2, 2, 'four'))]);
-    const gaps = starts.sort((a, b) => a - b).slice(1).map((t, i) => t - starts[i]!);
+    const gaps = starts
+      .sort((a, b) => a - b)
+      .slice(1)
+      .map((t, i) => t - starts[i]!);
     expect(gaps).toHaveLength(3);
     for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(280);
   } finally {

@@ -84,7 +84,9 @@ test('two merge workers never split one event into two stories', async () => {
       worker.on('closed', () => ctx.redis.disconnect());
       workers.push(worker);
     }
-    await queues.merge.addBulk([...eventOf.keys()].map((articleId) => ({ name: 'merge', data: { articleId }, opts: { jobId: jobIdFor('merge', articleId) } })));
+    await queues.merge.addBulk(
+      [...eventOf.keys()].map((articleId) => ({ name: 'merge', data: { articleId }, opts: { jobId: jobIdFor('merge', articleId) } })),
+    );
     for (const w of workers) void w.run();
     const deadline = Date.now() + 25_000;
     while (done.size < eventOf.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));

@@ -20,7 +20,13 @@ function demoStream(): StreamDoc[] {
     .sort((a, b) => a.publishedAt.localeCompare(b.publishedAt) || a.slug.localeCompare(b.slug))
     .map((a) => {
       const text = a.paragraphs.join('\n\n');
-      return { id: `${a.outlet}/${a.slug}`, title: a.title, text, publishedAt: a.publishedAt, entities: tagEntities(text, { title: a.title }).entities };
+      return {
+        id: `${a.outlet}/${a.slug}`,
+        title: a.title,
+        text,
+        publishedAt: a.publishedAt,
+        entities: tagEntities(text, { title: a.title }).entities,
+      };
     });
 }
 
@@ -63,7 +69,7 @@ async function runBoth(docs: StreamDoc[]): Promise<{ memory: string[]; redis: st
   return { memory, redis: viaRedis, merged: clusterer.merged().size, reasonsEqual };
 }
 
-describe('the Redis merge path makes the in-memory clusterer\'s decisions', () => {
+describe("the Redis merge path makes the in-memory clusterer's decisions", () => {
   test('demo corpus: same story per article, same reasons', async () => {
     const r = await runBoth(demoStream());
     expect(r.redis).toEqual(r.memory);

@@ -26,7 +26,15 @@ test('the package main export offers parseFeed, extractArticle, tagEntities and 
   );
 
   const clusterer = lib.createStoryClusterer();
-  const a = clusterer.add({ id: 'x1', title: 'Tencent Cloud adapts to domestic chips', text: 'Tencent Cloud said its AI infrastructure now supports domestic Chinese chips from Huawei and Cambricon.' });
-  const b = clusterer.add({ id: 'x2', title: 'Tencent Cloud supports Chinese AI chips', text: 'Tencent Cloud said its AI infrastructure supports domestic chips from Huawei and Cambricon, its cloud unit said.' });
+  const a = clusterer.add({
+    id: 'x1',
+    title: 'Tencent Cloud adapts to domestic chips',
+    text: 'Tencent Cloud said its AI infrastructure now supports domestic Chinese chips from Huawei and Cambricon.',
+  });
+  const b = clusterer.add({
+    id: 'x2',
+    title: 'Tencent Cloud supports Chinese AI chips',
+    text: 'Tencent Cloud said its AI infrastructure supports domestic chips from Huawei and Cambricon, its cloud unit said.',
+  });
   expect(b).toBe(a);
 });

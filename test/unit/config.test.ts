@@ -8,7 +8,12 @@ test('defaults validate', () => {
 });
 
 test('environment variables override defaults', () => {
-  const cfg = loadConfig(undefined, { REDIS_URL: 'redis://example:6380/2', LOG_LEVEL: 'debug', STORYLINE_CONCURRENCY_FETCH: '3', STORYLINE_FETCH_ALLOW_CIDRS: '127.0.0.0/8, ::1/128' });
+  const cfg = loadConfig(undefined, {
+    REDIS_URL: 'redis://example:6380/2',
+    LOG_LEVEL: 'debug',
+    STORYLINE_CONCURRENCY_FETCH: '3',
+    STORYLINE_FETCH_ALLOW_CIDRS: '127.0.0.0/8, ::1/128',
+  });
   expect(cfg.redis.url).toBe('redis://example:6380/2');
   expect(cfg.log.level).toBe('debug');
   expect(cfg.concurrency.fetch).toBe(3);

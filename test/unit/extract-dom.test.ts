@@ -40,7 +40,11 @@ describe('DOM choice', () => {
   });
 
   test.each(DOMS)('%s: a fragment without <html>, <head> or <body> is repaired', (dom) => {
-    const x = extractArticle(`<title>Budget | Gazette</title><meta name="author" content="Jane Doe">${prose(5)}`, 'https://gazette.example/b', { dom });
+    const x = extractArticle(
+      `<title>Budget | Gazette</title><meta name="author" content="Jane Doe">${prose(5)}`,
+      'https://gazette.example/b',
+      { dom },
+    );
     expect(x.title).toBe('Budget');
     expect(x.authors).toEqual(['Jane Doe']);
     expect(x.text.split('\n\n')).toHaveLength(5);
@@ -101,15 +105,19 @@ describe('bad input, on both DOMs', () => {
     expect(repairMojibake(mixed)).toBe(mixed);
   });
 
-  test.each(DOMS)('%s: a 10 MB page is cut to the byte bound and extracted in bounded time', (dom) => {
-    const html = `<html><body><article>${prose(6)}</article><div class="list">${'<div class="teaser"><a href="/x">Another story you might like</a></div>'.repeat(150_000)}</div><p>AFTER THE CUT</p></body></html>`;
-    expect(Buffer.byteLength(html)).toBeGreaterThan(10 * 1024 * 1024);
-    const started = Date.now();
-    const x = extractArticle(html, URL_, { dom });
-    expect(Date.now() - started).toBeLessThan(dom === 'linkedom' ? 15_000 : 60_000);
-    expect(x.text).toMatch(/^0 The council/);
-    expect(x.text).not.toContain('AFTER THE CUT');
-  }, 90_000);
+  test.each(DOMS)(
+    '%s: a 10 MB page is cut to the byte bound and extracted in bounded time',
+    (dom) => {
+      const html = `<html><body><article>${prose(6)}</article><div class="list">${'<div class="teaser"><a href="/x">Another story you might like</a></div>'.repeat(150_000)}</div><p>AFTER THE CUT</p></body></html>`;
+      expect(Buffer.byteLength(html)).toBeGreaterThan(10 * 1024 * 1024);
+      const started = Date.now();
+      const x = extractArticle(html, URL_, { dom });
+      expect(Date.now() - started).toBeLessThan(dom === 'linkedom' ? 15_000 : 60_000);
+      expect(x.text).toMatch(/^0 The council/);
+      expect(x.text).not.toContain('AFTER THE CUT');
+    },
+    90_000,
+  );
 
   test('pathological nesting: deep trees skip Readability and still yield text quickly (linkedom)', () => {
     const depth = 5_000;
@@ -122,14 +130,18 @@ describe('bad input, on both DOMs', () => {
     expect(x.text).toContain('2 The council');
   });
 
-  test.each(DOMS)('%s: thousands of siblings skip Readability (quadratic there) and use the density fallback', (dom) => {
-    const html = `<html><body><article>${prose(5_000)}</article></body></html>`;
-    const started = Date.now();
-    const x = extractArticle(html, URL_, { dom });
-    expect(Date.now() - started).toBeLessThan(30_000);
-    expect(x.method).toBe('density');
-    expect(x.text.split('\n\n')).toHaveLength(5_000);
-  }, 60_000);
+  test.each(DOMS)(
+    '%s: thousands of siblings skip Readability (quadratic there) and use the density fallback',
+    (dom) => {
+      const html = `<html><body><article>${prose(5_000)}</article></body></html>`;
+      const started = Date.now();
+      const x = extractArticle(html, URL_, { dom });
+      expect(Date.now() - started).toBeLessThan(30_000);
+      expect(x.method).toBe('density');
+      expect(x.text.split('\n\n')).toHaveLength(5_000);
+    },
+    60_000,
+  );
 });
 
 describe('inline pool', () => {

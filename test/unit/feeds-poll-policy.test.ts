@@ -1,4 +1,12 @@
-import { afterFailure, afterSuccess, backoffMs, cacheHintMs, isPollDue, MAX_RETRY_AFTER_MS, type PollPolicy } from '../../src/feeds/poll-policy';
+import {
+  afterFailure,
+  afterSuccess,
+  backoffMs,
+  cacheHintMs,
+  isPollDue,
+  MAX_RETRY_AFTER_MS,
+  type PollPolicy,
+} from '../../src/feeds/poll-policy';
 
 const policy: PollPolicy = { intervalMs: 60_000, maxBackoffMs: 10 * 60_000, maxCacheHintMs: 30 * 60_000, disableAfterFailures: 5 };
 const now = Date.UTC(2026, 0, 1);
@@ -8,7 +16,12 @@ test('backoff doubles the interval per consecutive failure, up to the cap', () =
 });
 
 test('the first failure waits for the next tick; later ones postpone it', () => {
-  expect(afterFailure(policy, now, 1, undefined)).toEqual({ nextPollAt: now + 60_000, pollNotBefore: undefined, reason: 'backoff', disable: false });
+  expect(afterFailure(policy, now, 1, undefined)).toEqual({
+    nextPollAt: now + 60_000,
+    pollNotBefore: undefined,
+    reason: 'backoff',
+    disable: false,
+  });
   expect(afterFailure(policy, now, 3, undefined)).toMatchObject({ pollNotBefore: now + 240_000, reason: 'backoff' });
 });
 
@@ -36,7 +49,11 @@ test('cache hints: max-age, Expires, <ttl>; the longest wins; no-store gives non
 test('after success: hints only postpone, and only up to the configured bound', () => {
   expect(afterSuccess(policy, now, undefined)).toEqual({ nextPollAt: now + 60_000, reason: 'interval' });
   expect(afterSuccess(policy, now, { ms: 10_000, source: 'cache-control' })).toEqual({ nextPollAt: now + 60_000, reason: 'interval' });
-  expect(afterSuccess(policy, now, { ms: 10 * 60_000, source: 'ttl' })).toEqual({ nextPollAt: now + 600_000, pollNotBefore: now + 600_000, reason: 'ttl' });
+  expect(afterSuccess(policy, now, { ms: 10 * 60_000, source: 'ttl' })).toEqual({
+    nextPollAt: now + 600_000,
+    pollNotBefore: now + 600_000,
+    reason: 'ttl',
+  });
   expect(afterSuccess(policy, now, { ms: 24 * 3600_000, source: 'ttl' }).pollNotBefore).toBe(now + 30 * 60_000);
 });
 

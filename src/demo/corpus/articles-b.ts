@@ -16,7 +16,8 @@ export const ARTICLES_B: DemoArticle[] = [
     title: 'OpenAI launches GPT-6, its new flagship AI model',
     author: 'Dana Whitcombe',
     publishedAt: '2026-10-06T17:55:00Z',
-    summary: 'OpenAI on Tuesday released GPT-6, a flagship model it says can carry out long, multi-step tasks, with API pricing of $6 per million input tokens.',
+    summary:
+      'OpenAI on Tuesday released GPT-6, a flagship model it says can carry out long, multi-step tasks, with API pricing of $6 per million input tokens.',
     paragraphs: [
       `SAN FRANCISCO, Oct 6 - OpenAI on Tuesday released GPT-6, the latest version of the large language model behind ChatGPT, saying it can plan and complete multi-step work with less human supervision than earlier systems.`,
       `Chief Executive Sam Altman introduced the model in a livestreamed presentation from the company's San Francisco headquarters. "GPT-6 is the first model we have shipped that feels like a colleague rather than a tool," Altman said.`,
@@ -34,7 +35,8 @@ export const ARTICLES_B: DemoArticle[] = [
     title: 'With GPT-6, OpenAI bets that AI can finish the job on its own',
     author: 'Marisol Keane',
     publishedAt: '2026-10-06T18:40:00Z',
-    summary: 'OpenAI unveiled GPT-6 on Tuesday, pitching it as a model that can work for hours on a task; the launch comes with new safety commitments and a same-day rollout on Microsoft Azure.',
+    summary:
+      'OpenAI unveiled GPT-6 on Tuesday, pitching it as a model that can work for hours on a task; the launch comes with new safety commitments and a same-day rollout on Microsoft Azure.',
     caption: 'Sam Altman speaks during the GPT-6 launch livestream in San Francisco on Oct 6, 2026.',
     paragraphs: [
       `For three years, the pitch for chatbots has been that they answer questions. On Tuesday, OpenAI made a different promise: that its newest model, GPT-6, can take on a project and see it through.`,
@@ -52,7 +54,8 @@ export const ARTICLES_B: DemoArticle[] = [
     title: 'GPT-6 by the numbers: 1M-token context, $6 input pricing and an 83.7% SWE-bench score',
     author: 'Theo Brandvold',
     publishedAt: '2026-10-06T19:15:00Z',
-    summary: 'OpenAI\'s GPT-6 ships with a 1-million-token context window, a cheaper mini variant and benchmark claims that put it ahead of rivals on coding tasks. Here is what developers need to know.',
+    summary:
+      "OpenAI's GPT-6 ships with a 1-million-token context window, a cheaper mini variant and benchmark claims that put it ahead of rivals on coding tasks. Here is what developers need to know.",
     paragraphs: [
       `OpenAI's GPT-6 went live on the API within minutes of Tuesday's keynote, and the developer documentation tells a more detailed story than the stage show did.`,
       `Start with pricing. GPT-6 costs $6 per million input tokens and $24 per million output tokens, a modest increase over GPT-5's launch rates. Cached input is billed at a 90% discount. GPT-6 mini, which OpenAI positions as the default for high-volume workloads, comes in at $0.50 and $2. Both models accept up to 1 million tokens of context.`,
@@ -69,7 +72,8 @@ export const ARTICLES_B: DemoArticle[] = [
     title: 'GPT-6 is in ChatGPT now. Here is who gets it, and when',
     author: 'Priya Ellingham',
     publishedAt: '2026-10-07T08:00:00Z',
-    summary: 'Paying ChatGPT subscribers can switch to GPT-6 today, while free users get a limited version within two weeks. We explain the tiers, limits and new features.',
+    summary:
+      'Paying ChatGPT subscribers can switch to GPT-6 today, while free users get a limited version within two weeks. We explain the tiers, limits and new features.',
     paragraphs: [
       `If you pay for ChatGPT, you probably already have GPT-6. OpenAI began rolling out the model to Plus, Pro, Business and Enterprise accounts on Tuesday, Oct 6, shortly after Sam Altman's launch presentation.`,
       `Plus subscribers, who pay $20 a month, get GPT-6 with a weekly message cap that OpenAI has not published in full; the company says it is "several times higher" than the GPT-5 Thinking limits at launch. Pro users, at $200 a month, get effectively unlimited access and the longest-running agent sessions.`,
@@ -86,7 +90,8 @@ export const ARTICLES_B: DemoArticle[] = [
     title: 'GPT-6 pricing tests how much businesses will pay for AI agents',
     author: 'Gregory Ashdown',
     publishedAt: '2026-10-07T13:30:00Z',
-    summary: 'OpenAI priced GPT-6 above its predecessor, a sign it sees room to charge more for agentic work; Microsoft shares rose 1.4% after the model launched on Azure.',
+    summary:
+      'OpenAI priced GPT-6 above its predecessor, a sign it sees room to charge more for agentic work; Microsoft shares rose 1.4% after the model launched on Azure.',
     paragraphs: [
       `OpenAI's decision to price GPT-6 higher than its predecessor says as much about the company's finances as about the model itself.`,
       `The new flagship, unveiled Tuesday, costs developers $6 per million input tokens and $24 per million output tokens, up from GPT-5's launch pricing. Analysts said the increase signals confidence that corporate customers will pay a premium for models that can complete multi-hour tasks.`,
@@ -103,7 +108,8 @@ export const ARTICLES_B: DemoArticle[] = [
     title: 'GPT-6 reaches Asia via Azure as Chinese labs weigh their response',
     author: 'Kenji Moriyama',
     publishedAt: '2026-10-07T04:20:00Z',
-    summary: 'OpenAI\'s GPT-6 became available to developers in Japan, Korea and Singapore through Microsoft Azure, while analysts in Beijing said Chinese rivals would struggle to match its context length soon.',
+    summary:
+      "OpenAI's GPT-6 became available to developers in Japan, Korea and Singapore through Microsoft Azure, while analysts in Beijing said Chinese rivals would struggle to match its context length soon.",
     paragraphs: [
       `OpenAI's GPT-6, released in San Francisco late on Tuesday Asian time, was available to enterprise developers in Tokyo, Seoul and Singapore by Wednesday morning through Microsoft's Azure AI Foundry, though regional data residency will only arrive later this month.`,
       `Microsoft said its Japan East and Southeast Asia regions would host GPT-6 inference "before the end of October," a commitment closely watched by banks and insurers in the region that cannot send customer data overseas.`,
@@ -125,7 +131,8 @@ export const ARTICLES_B: DemoArticle[] = [
     title: 'TSMC starts volume production at second Arizona fab',
     author: 'Ruth Okonkwo',
     publishedAt: '2026-10-21T06:10:00Z',
-    summary: 'Taiwan Semiconductor Manufacturing Co said on Wednesday its second Arizona plant had begun volume production of 3-nanometer chips, more than a year ahead of its original schedule.',
+    summary:
+      'Taiwan Semiconductor Manufacturing Co said on Wednesday its second Arizona plant had begun volume production of 3-nanometer chips, more than a year ahead of its original schedule.',
     paragraphs: [
       `HSINCHU, Taiwan, Oct 21 - Taiwan Semiconductor Manufacturing Co (TSMC) said on Wednesday that its second chip plant in Arizona had begun volume production using its 3-nanometer (N3) process, bringing some of the world's most advanced manufacturing to US soil.`,
       `The fab, part of TSMC's Fab 21 complex in north Phoenix, had originally been scheduled to start production in 2028. TSMC pulled the timeline forward last year after strong demand from US customers.`,
@@ -140,11 +147,12 @@ export const ARTICLES_B: DemoArticle[] = [
     outlet: 'pacific-ledger',
     event: 'tsmc-arizona',
     slug: 'tsmc-arizona-second-fab-phoenix-desert',
-    title: 'In the Arizona desert, TSMC\'s second fab flips the switch on 3-nanometer chips',
+    title: "In the Arizona desert, TSMC's second fab flips the switch on 3-nanometer chips",
     author: 'Colin Ferreira',
     publishedAt: '2026-10-21T15:30:00Z',
-    summary: 'TSMC\'s second Phoenix fab is now producing 3-nanometer chips for customers such as Apple and Nvidia, a milestone for the CHIPS Act and for a project that was once dogged by delays.',
-    caption: 'Workers in cleanroom suits at TSMC\'s Fab 21 complex in north Phoenix.',
+    summary:
+      "TSMC's second Phoenix fab is now producing 3-nanometer chips for customers such as Apple and Nvidia, a milestone for the CHIPS Act and for a project that was once dogged by delays.",
+    caption: "Workers in cleanroom suits at TSMC's Fab 21 complex in north Phoenix.",
     paragraphs: [
       `Four years ago, the patch of desert north of Phoenix where Taiwan Semiconductor Manufacturing Co now runs two chip factories was mostly creosote bushes and dirt roads. On Wednesday, TSMC said the second of those factories had begun volume production of 3-nanometer chips, among the most advanced processors made anywhere.`,
       `The milestone matters well beyond Arizona. The United States has spent the better part of a decade worrying about its dependence on Taiwan for cutting-edge semiconductors, and the CHIPS and Science Act, signed in 2022, was written largely with projects like this in mind. TSMC received $6.6 billion in direct grants under the law.`,
@@ -157,10 +165,11 @@ export const ARTICLES_B: DemoArticle[] = [
     outlet: 'harbour-tech',
     event: 'tsmc-arizona',
     slug: 'tsmc-arizona-fab-2-n3-what-it-makes',
-    title: 'What TSMC\'s second Arizona fab will actually make',
+    title: "What TSMC's second Arizona fab will actually make",
     author: 'Jonah Petrakis',
     publishedAt: '2026-10-21T12:05:00Z',
-    summary: 'The new Phoenix fab runs TSMC\'s N3 process, the same family used for recent iPhone and Mac chips and for Nvidia and AMD accelerators. N2 comes later, in a third fab.',
+    summary:
+      "The new Phoenix fab runs TSMC's N3 process, the same family used for recent iPhone and Mac chips and for Nvidia and AMD accelerators. N2 comes later, in a third fab.",
     paragraphs: [
       `TSMC's announcement on Wednesday that its second Arizona fab has entered volume production raises an obvious question for anyone who owns a phone or a laptop: what is it building?`,
       `The answer is chips on N3, TSMC's 3-nanometer family. That includes the variants used in recent Apple A-series and M-series processors, and in data-center accelerators from Nvidia and AMD. The first Arizona fab, which started production in late 2024, runs the older N4 process.`,
@@ -174,10 +183,11 @@ export const ARTICLES_B: DemoArticle[] = [
     outlet: 'capital-review',
     event: 'tsmc-arizona',
     slug: 'tsmc-arizona-ramp-gross-margin-dilution',
-    title: 'TSMC\'s faster Arizona ramp comes with a margin bill',
+    title: "TSMC's faster Arizona ramp comes with a margin bill",
     author: 'Nadia Sorensen',
     publishedAt: '2026-10-21T20:45:00Z',
-    summary: 'TSMC\'s second Arizona fab entered volume production on Wednesday; analysts expect overseas plants to dilute gross margin by 2 to 3 percentage points, partly offset by higher pricing for US-made wafers.',
+    summary:
+      "TSMC's second Arizona fab entered volume production on Wednesday; analysts expect overseas plants to dilute gross margin by 2 to 3 percentage points, partly offset by higher pricing for US-made wafers.",
     paragraphs: [
       `Taiwan Semiconductor Manufacturing Co's announcement that its second Arizona fab has entered volume production on the N3 process was welcomed by investors, with the stock closing up 1.8% in Taipei and its US-listed shares gaining 2.3% in New York. The harder question is what Arizona does to profitability.`,
       `TSMC has guided that overseas fabs will dilute gross margin by 2 to 3 percentage points in the early years of production, narrowing to 3 to 4 points later in the decade as its Japan, Germany and US sites scale. Chief Financial Officer Wendell Huang has repeatedly said the company will use pricing and manufacturing efficiency to hold long-term gross margins above 53%.`,
@@ -194,7 +204,8 @@ export const ARTICLES_B: DemoArticle[] = [
     title: 'Taiwan weighs "silicon shield" as TSMC Arizona starts 3nm output',
     author: 'Chen Yi-hsuan',
     publishedAt: '2026-10-22T03:15:00Z',
-    summary: 'Taiwanese officials stressed that TSMC\'s most advanced processes remain on the island after the chipmaker began N3 volume production in Arizona, while opposition lawmakers renewed concerns over industry "hollowing out".',
+    summary:
+      'Taiwanese officials stressed that TSMC\'s most advanced processes remain on the island after the chipmaker began N3 volume production in Arizona, while opposition lawmakers renewed concerns over industry "hollowing out".',
     paragraphs: [
       `TAIPEI - The start of 3-nanometer volume production at TSMC's second Arizona fab drew a carefully worded response in Taipei on Thursday, as officials sought to reassure the public that Taiwan's most valuable company was not moving its crown jewels abroad.`,
       `Taiwan's Ministry of Economic Affairs said in a statement that TSMC's overseas plants would continue to trail its domestic fabs by at least one technology generation, a principle often described locally as "N-1". The 2-nanometer (N2) process, in volume production in Hsinchu and Kaohsiung since late 2025, remains exclusive to Taiwan.`,
@@ -208,10 +219,11 @@ export const ARTICLES_B: DemoArticle[] = [
     outlet: 'policy-desk',
     event: 'tsmc-arizona',
     slug: 'chips-act-milestone-tsmc-arizona-second-fab',
-    title: 'CHIPS Act notches a milestone as TSMC\'s second Arizona fab enters production',
+    title: "CHIPS Act notches a milestone as TSMC's second Arizona fab enters production",
     author: 'Eleanor Baptiste',
     publishedAt: '2026-10-22T14:00:00Z',
-    summary: 'The Commerce Department released a $1.2 billion payment to TSMC after its second Arizona fab reached volume production, and officials cast the project as proof that the CHIPS Act is working.',
+    summary:
+      'The Commerce Department released a $1.2 billion payment to TSMC after its second Arizona fab reached volume production, and officials cast the project as proof that the CHIPS Act is working.',
     paragraphs: [
       `The US Commerce Department on Wednesday released a $1.2 billion milestone payment to Taiwan Semiconductor Manufacturing Co (TSMC) after the company confirmed that its second fab in Phoenix had begun volume production of 3-nanometer chips.`,
       `The payment is part of the $6.6 billion in direct funding TSMC was awarded under the CHIPS and Science Act in November 2024. CHIPS grants are disbursed in tranches as companies hit construction and production milestones, a structure that Congress built into the law to limit the risk to taxpayers.`,
@@ -232,7 +244,8 @@ export const ARTICLES_B: DemoArticle[] = [
     title: 'US tightens export rules on AI chips and chipmaking tools to China',
     author: 'Samuel Achterberg',
     publishedAt: '2026-11-03T16:20:00Z',
-    summary: 'The US Commerce Department on Tuesday lowered the performance threshold for AI chips that need a license to ship to China and widened controls on chipmaking equipment, adding 31 Chinese entities to its trade blacklist.',
+    summary:
+      'The US Commerce Department on Tuesday lowered the performance threshold for AI chips that need a license to ship to China and widened controls on chipmaking equipment, adding 31 Chinese entities to its trade blacklist.',
     paragraphs: [
       `WASHINGTON, Nov 3 - The US Commerce Department on Tuesday tightened export controls on advanced artificial intelligence chips and semiconductor manufacturing equipment bound for China, closing gaps that officials said had allowed reduced-performance chips to keep flowing.`,
       `The department's Bureau of Industry and Security (BIS) issued an interim final rule that lowers the total processing performance threshold at which AI accelerators require a license. Shipments to China and Macau above the new threshold will face a presumption of denial.`,
@@ -250,7 +263,8 @@ export const ARTICLES_B: DemoArticle[] = [
     title: 'Inside the new BIS rule: lower thresholds, servicing bans and a longer reach',
     author: 'Eleanor Baptiste',
     publishedAt: '2026-11-03T21:10:00Z',
-    summary: 'The Bureau of Industry and Security\'s interim final rule rewrites the performance test for controlled AI chips and, for the first time, restricts servicing of lithography tools already in Chinese fabs. A look at what changed.',
+    summary:
+      "The Bureau of Industry and Security's interim final rule rewrites the performance test for controlled AI chips and, for the first time, restricts servicing of lithography tools already in Chinese fabs. A look at what changed.",
     paragraphs: [
       `The Bureau of Industry and Security (BIS) published a 214-page interim final rule on Tuesday that amounts to the most significant revision of US semiconductor export controls since the framework first took shape in October 2022.`,
       `The centerpiece is a lower threshold for total processing performance (TPP), the metric BIS uses to decide whether an AI accelerator is controlled. Officials said chipmakers had designed China-specific products that sat just under the previous line while still performing well for AI training and inference. The new threshold, combined with a revised performance-density test, brings those chips into the licensing regime.`,
@@ -267,7 +281,8 @@ export const ARTICLES_B: DemoArticle[] = [
     title: 'Chip-equipment stocks slide as Washington widens China controls',
     author: 'Gregory Ashdown',
     publishedAt: '2026-11-03T22:05:00Z',
-    summary: 'Applied Materials, Lam Research and ASML fell on Tuesday after the US tightened export rules; Applied estimated a $700 million hit to fiscal 2027 revenue.',
+    summary:
+      'Applied Materials, Lam Research and ASML fell on Tuesday after the US tightened export rules; Applied estimated a $700 million hit to fiscal 2027 revenue.',
     paragraphs: [
       `Shares of semiconductor equipment makers fell on Tuesday after the US Commerce Department unveiled tighter export rules on chipmaking tools and advanced AI chips destined for China.`,
       `Applied Materials dropped 5.2%, Lam Research lost 4.7% and KLA slipped 3.1%. ASML's US-listed shares fell 3.8% in after-hours trading following the close in Amsterdam. Nvidia eased 1.3%, while AMD declined 2.0%.`,
@@ -284,7 +299,8 @@ export const ARTICLES_B: DemoArticle[] = [
     title: 'Beijing vows countermeasures after US widens chip export curbs',
     author: 'Wang Jiaqi',
     publishedAt: '2026-11-04T07:30:00Z',
-    summary: 'China\'s commerce ministry said on Wednesday it "firmly opposes" the new US restrictions on AI chips and chipmaking tools, while industry analysts in Shanghai said domestic equipment makers stood to benefit.',
+    summary:
+      'China\'s commerce ministry said on Wednesday it "firmly opposes" the new US restrictions on AI chips and chipmaking tools, while industry analysts in Shanghai said domestic equipment makers stood to benefit.',
     paragraphs: [
       `BEIJING - China's Ministry of Commerce on Wednesday condemned the latest US export controls on advanced AI chips and semiconductor manufacturing tools, calling them an "abuse of export control measures" that would disrupt global supply chains.`,
       `"China firmly opposes this," a ministry spokesperson told a regular briefing in Beijing. "We will take necessary measures to resolutely safeguard the legitimate rights and interests of Chinese enterprises." The spokesperson did not say what those measures might be.`,
@@ -301,7 +317,8 @@ export const ARTICLES_B: DemoArticle[] = [
     title: 'New US threshold catches China-market chips from Nvidia and AMD',
     author: 'Inés Valdaro',
     publishedAt: '2026-11-04T01:45:00Z',
-    summary: 'The Commerce Department\'s lower TPP threshold sweeps in the cut-down accelerators Nvidia and AMD built for Chinese customers, forcing both to rethink their China product lines.',
+    summary:
+      "The Commerce Department's lower TPP threshold sweeps in the cut-down accelerators Nvidia and AMD built for Chinese customers, forcing both to rethink their China product lines.",
     paragraphs: [
       `For three years, Nvidia and AMD have played a careful game in China: design an accelerator that falls just below Washington's performance limits, ship it, and redesign when the limits move. The rule the US Commerce Department released on Tuesday makes that game much harder.`,
       `The Bureau of Industry and Security lowered the total processing performance (TPP) threshold for controlled chips and added a tighter performance-density test. People familiar with both companies' product lines said the new numbers capture the China-specific parts that Nvidia and AMD currently sell, as well as versions under development.`,
@@ -318,7 +335,8 @@ export const ARTICLES_B: DemoArticle[] = [
     title: 'Washington escalates the chip fight with China, reaching into factories already built',
     author: 'Marisol Keane',
     publishedAt: '2026-11-04T12:00:00Z',
-    summary: 'New US export rules target not only the AI chips China can buy but the upkeep of the machines it already owns, a shift that could slow Chinese chipmaking and draw a sharp response from Beijing.',
+    summary:
+      'New US export rules target not only the AI chips China can buy but the upkeep of the machines it already owns, a shift that could slow Chinese chipmaking and draw a sharp response from Beijing.',
     caption: 'A semiconductor lithography system on display at a trade fair in Shanghai.',
     paragraphs: [
       `The United States has spent four years trying to keep China from buying the most advanced tools to make computer chips. With a rule published on Tuesday, it is now trying to keep the tools China already has from working as well.`,
@@ -340,7 +358,8 @@ export const ARTICLES_B: DemoArticle[] = [
     title: 'Anthropic raises $25 billion at $420 billion valuation',
     author: 'Dana Whitcombe',
     publishedAt: '2026-10-28T14:05:00Z',
-    summary: 'Anthropic said on Wednesday it had raised $25 billion in a Series G round valuing the Claude developer at $420 billion, with Amazon and Google among the investors.',
+    summary:
+      'Anthropic said on Wednesday it had raised $25 billion in a Series G round valuing the Claude developer at $420 billion, with Amazon and Google among the investors.',
     paragraphs: [
       `SAN FRANCISCO, Oct 28 - Anthropic, the developer of the Claude family of AI models, said on Wednesday it had raised $25 billion in new funding at a post-money valuation of $420 billion, more than doubling its value in just over a year.`,
       `The Series G round was led by ICONIQ, with Fidelity Management & Research and Lightspeed Venture Partners as co-leads, the company said. Amazon and Google, Anthropic's two largest strategic backers, also participated.`,
@@ -355,10 +374,11 @@ export const ARTICLES_B: DemoArticle[] = [
     outlet: 'capital-review',
     event: 'anthropic-funding',
     slug: 'anthropic-series-g-valuation-revenue-multiple',
-    title: 'Anthropic\'s $420 billion price tag rests on a revenue curve few have matched',
+    title: "Anthropic's $420 billion price tag rests on a revenue curve few have matched",
     author: 'Nadia Sorensen',
     publishedAt: '2026-10-28T17:40:00Z',
-    summary: 'At $420 billion, Anthropic is valued at about 20 times its $21 billion revenue run rate, a multiple investors justify with growth that has more than doubled in ten months.',
+    summary:
+      'At $420 billion, Anthropic is valued at about 20 times its $21 billion revenue run rate, a multiple investors justify with growth that has more than doubled in ten months.',
     paragraphs: [
       `Anthropic's $25 billion Series G, announced Wednesday, values the company at $420 billion post-money, about 20 times its stated annualized revenue run rate of more than $21 billion.`,
       `That is a rich multiple by any conventional yardstick, but investors in the round point to the trajectory. Anthropic's run rate stood near $9 billion at the end of 2025 and about $1 billion at the start of that year. Few software companies in history have added revenue at that pace.`,
@@ -372,10 +392,11 @@ export const ARTICLES_B: DemoArticle[] = [
     outlet: 'silicon-courier',
     event: 'anthropic-funding',
     slug: 'anthropic-funding-compute-tpu-trainium-gigawatts',
-    title: 'Where Anthropic\'s $25 billion goes: chips, power and more chips',
+    title: "Where Anthropic's $25 billion goes: chips, power and more chips",
     author: 'Theo Brandvold',
     publishedAt: '2026-10-28T19:20:00Z',
-    summary: 'Anthropic says most of its new Series G money will fund compute across Google TPUs, Amazon Trainium and Nvidia GPUs, with a target of 3.5 gigawatts of capacity by 2028.',
+    summary:
+      'Anthropic says most of its new Series G money will fund compute across Google TPUs, Amazon Trainium and Nvidia GPUs, with a target of 3.5 gigawatts of capacity by 2028.',
     paragraphs: [
       `Anthropic's new $25 billion round is, in large part, a compute budget.`,
       `The company said on Wednesday that the majority of the Series G proceeds, raised at a $420 billion valuation, will go toward training and inference capacity. Anthropic now targets 3.5 gigawatts of available compute by the end of 2028, up from a little over 1 gigawatt today, according to a person familiar with its plans.`,
@@ -392,8 +413,9 @@ export const ARTICLES_B: DemoArticle[] = [
     title: 'Anthropic, once the cautious upstart, is now worth $420 billion',
     author: 'Colin Ferreira',
     publishedAt: '2026-10-29T10:00:00Z',
-    summary: 'Founded by former OpenAI researchers who worried about AI safety, Anthropic raised $25 billion this week, cementing its place among the most valuable private companies in the world.',
-    caption: 'Dario Amodei, Anthropic\'s chief executive, at a technology conference earlier this year.',
+    summary:
+      'Founded by former OpenAI researchers who worried about AI safety, Anthropic raised $25 billion this week, cementing its place among the most valuable private companies in the world.',
+    caption: "Dario Amodei, Anthropic's chief executive, at a technology conference earlier this year.",
     paragraphs: [
       `When Dario Amodei and a small group of colleagues left OpenAI in 2021 to found Anthropic, their pitch was that someone needed to build powerful AI carefully. Five years later, the company that made caution its brand is growing faster than almost anyone in the industry.`,
       `On Wednesday, Anthropic said it had raised $25 billion at a valuation of $420 billion, placing it among the most valuable private companies in the world. Investors included ICONIQ, Fidelity, Lightspeed, Amazon and Google.`,
@@ -410,7 +432,8 @@ export const ARTICLES_B: DemoArticle[] = [
     title: 'Anthropic just raised $25 billion. What does it mean for Claude users?',
     author: 'Priya Ellingham',
     publishedAt: '2026-10-29T08:30:00Z',
-    summary: 'Anthropic\'s new round at a $420 billion valuation should ease the capacity crunches Claude users have complained about, and the company hinted at higher usage limits.',
+    summary:
+      "Anthropic's new round at a $420 billion valuation should ease the capacity crunches Claude users have complained about, and the company hinted at higher usage limits.",
     paragraphs: [
       `If you use Claude regularly, you've probably hit a usage limit or a "service overloaded" message at some point this year. Anthropic's new $25 billion funding round, announced on Wednesday, is meant in large part to fix that.`,
       `The company, now valued at $420 billion, said most of the money will be spent on compute. Anthropic told Harbour Tech that additional capacity coming online over the next six months should allow it to raise limits for Pro and Max subscribers, though it did not give figures.`,
@@ -424,10 +447,11 @@ export const ARTICLES_B: DemoArticle[] = [
     outlet: 'policy-desk',
     event: 'anthropic-funding',
     slug: 'anthropic-raise-big-tech-stakes-scrutiny',
-    title: 'Anthropic\'s mega-round renews questions about Big Tech\'s grip on AI labs',
+    title: "Anthropic's mega-round renews questions about Big Tech's grip on AI labs",
     author: 'Hugo Lindqvist',
     publishedAt: '2026-10-29T15:15:00Z',
-    summary: 'Amazon and Google both added to their Anthropic stakes in the $25 billion round, as competition regulators in the US, UK and EU continue to examine investments in AI developers.',
+    summary:
+      'Amazon and Google both added to their Anthropic stakes in the $25 billion round, as competition regulators in the US, UK and EU continue to examine investments in AI developers.',
     paragraphs: [
       `Anthropic's $25 billion Series G, which values the company at $420 billion, was led by financial investors. But the participation of Amazon and Google, which together have committed well over $10 billion to the company since 2023, is likely to draw attention from competition authorities.`,
       `Both companies have said their stakes are minority, non-controlling investments without board seats. The UK Competition and Markets Authority cleared Amazon's and Google's earlier Anthropic investments in 2024, concluding that neither gave the tech giants material influence. The US Federal Trade Commission studied the same arrangements in a 2025 staff report that raised concerns about access to sensitive information but stopped short of enforcement.`,
@@ -448,7 +472,8 @@ export const ARTICLES_B: DemoArticle[] = [
     title: 'Huawei unveils Ascend AI chip roadmap through 2029',
     author: 'Ruth Okonkwo',
     publishedAt: '2026-11-10T05:40:00Z',
-    summary: 'Huawei on Tuesday laid out plans for three new generations of Ascend AI chips through 2029 and a cluster linking more than 1 million of them, as it seeks to offset manufacturing limits with scale.',
+    summary:
+      'Huawei on Tuesday laid out plans for three new generations of Ascend AI chips through 2029 and a cluster linking more than 1 million of them, as it seeks to offset manufacturing limits with scale.',
     paragraphs: [
       `SHENZHEN, China, Nov 10 - Huawei Technologies on Tuesday unveiled a roadmap for its Ascend artificial intelligence chips through 2029, including a new Ascend 980 processor and a computing cluster designed to connect more than 1 million chips.`,
       `Rotating Chairman Eric Xu presented the plans at the company's Ascend Computing Summit 2026 in Shenzhen. He said the Ascend 950DT, which began shipping in the fourth quarter, would be followed by the Ascend 960 in the fourth quarter of 2027, the Ascend 970 in late 2028 and the Ascend 980 in 2029.`,
@@ -463,10 +488,11 @@ export const ARTICLES_B: DemoArticle[] = [
     outlet: 'asia-compute',
     event: 'huawei-ascend',
     slug: 'eric-xu-ascend-960-970-980-supernode-keynote',
-    title: 'Eric Xu\'s Ascend keynote: supernodes first, single-chip speed second',
+    title: "Eric Xu's Ascend keynote: supernodes first, single-chip speed second",
     author: 'Chen Yi-hsuan',
     publishedAt: '2026-11-10T09:50:00Z',
-    summary: 'At the Ascend Computing Summit in Shenzhen, Huawei rotating chairman Eric Xu doubled down on a cluster-first strategy, unveiling Ascend 960, 970 and 980 chips alongside supernode systems built around its UnifiedBus interconnect.',
+    summary:
+      'At the Ascend Computing Summit in Shenzhen, Huawei rotating chairman Eric Xu doubled down on a cluster-first strategy, unveiling Ascend 960, 970 and 980 chips alongside supernode systems built around its UnifiedBus interconnect.',
     caption: 'Eric Xu presents the Ascend roadmap at the Ascend Computing Summit 2026 in Shenzhen.',
     paragraphs: [
       `Huawei's rotating chairman Eric Xu (Xu Zhijun) rarely speaks at length in public about chips. On Tuesday in Shenzhen he spent nearly an hour on little else, setting out the company's most detailed Ascend roadmap yet.`,
@@ -484,7 +510,8 @@ export const ARTICLES_B: DemoArticle[] = [
     title: 'Ascend 960 specs: 4 PFLOPS FP4, in-house HBM and a 15,488-chip SuperPoD',
     author: 'Inés Valdaro',
     publishedAt: '2026-11-10T14:30:00Z',
-    summary: 'Huawei\'s Ascend 960 doubles compute over the 950 series and introduces HiZQ 3.0 memory. We break down the specs, and what they leave out.',
+    summary:
+      "Huawei's Ascend 960 doubles compute over the 950 series and introduces HiZQ 3.0 memory. We break down the specs, and what they leave out.",
     paragraphs: [
       `Huawei put numbers on its next three generations of Ascend accelerators on Tuesday. Taken at face value, they describe a company closing the gap with Nvidia at the system level while staying behind chip for chip.`,
       `The Ascend 960, slated for the fourth quarter of 2027, is rated at 2 petaflops FP8 and 4 petaflops FP4, double the Ascend 950 series. Interconnect bandwidth rises to 2.2 terabytes per second per chip. The Ascend 970, due late 2028, doubles FP4 throughput again, to 8 petaflops.`,
@@ -498,10 +525,11 @@ export const ARTICLES_B: DemoArticle[] = [
     outlet: 'pacific-ledger',
     event: 'huawei-ascend',
     slug: 'huawei-ascend-roadmap-china-chip-self-reliance',
-    title: 'Huawei\'s chip roadmap is a bet that China can out-build US restrictions',
+    title: "Huawei's chip roadmap is a bet that China can out-build US restrictions",
     author: 'Marisol Keane',
     publishedAt: '2026-11-10T19:00:00Z',
-    summary: 'Huawei promised three new generations of Ascend AI processors and clusters of more than a million chips, a plan that leans on scale and Chinese manufacturing to work around US export controls.',
+    summary:
+      'Huawei promised three new generations of Ascend AI processors and clusters of more than a million chips, a plan that leans on scale and Chinese manufacturing to work around US export controls.',
     paragraphs: [
       `Huawei has a simple argument for why US export controls will not stop China's AI industry: if you cannot make the best chip, make a great many good ones and wire them together.`,
       `That argument was on full display on Tuesday in Shenzhen, where Eric Xu, one of the company's rotating chairmen, unveiled plans for three new generations of Ascend AI processors through 2029. The Ascend 960 will arrive in late 2027 and the Ascend 970 a year later; a new Ascend 980 was promised for 2029.`,
@@ -518,7 +546,8 @@ export const ARTICLES_B: DemoArticle[] = [
     title: 'Huawei Ascend Computing Summit 2026: the five biggest announcements',
     author: 'Jonah Petrakis',
     publishedAt: '2026-11-11T07:15:00Z',
-    summary: 'From the Ascend 980 to a million-chip cluster and open-source CANN, here is what Huawei announced at its Ascend Computing Summit in Shenzhen.',
+    summary:
+      'From the Ascend 980 to a million-chip cluster and open-source CANN, here is what Huawei announced at its Ascend Computing Summit in Shenzhen.',
     paragraphs: [
       `Huawei packed a lot into Tuesday's Ascend Computing Summit 2026 in Shenzhen. If you missed Eric Xu's keynote, these are the announcements that matter.`,
       `1. A roadmap through 2029. The Ascend 950DT is shipping now, Ascend 960 follows in the fourth quarter of 2027, Ascend 970 in late 2028 and a brand-new Ascend 980 in 2029. Huawei says it will keep to a roughly one-chip-per-year cadence.`,
@@ -533,10 +562,11 @@ export const ARTICLES_B: DemoArticle[] = [
     outlet: 'policy-desk',
     event: 'huawei-ascend',
     slug: 'huawei-ascend-roadmap-export-control-implications',
-    title: 'What Huawei\'s Ascend roadmap tells Washington about export controls',
+    title: "What Huawei's Ascend roadmap tells Washington about export controls",
     author: 'Hugo Lindqvist',
     publishedAt: '2026-11-11T16:40:00Z',
-    summary: 'Huawei\'s plan for million-chip clusters built on SMIC-made processors and in-house HBM tests the assumptions behind US chip controls, analysts say.',
+    summary:
+      "Huawei's plan for million-chip clusters built on SMIC-made processors and in-house HBM tests the assumptions behind US chip controls, analysts say.",
     paragraphs: [
       `Huawei's Ascend roadmap, unveiled in Shenzhen on Tuesday, was aimed at Chinese customers. It will be read closely in Washington.`,
       `Eric Xu, Huawei's rotating chairman, laid out plans for Ascend 960, 970 and 980 processors through 2029, and an Atlas 980 SuperCluster designed to connect more than 1 million chips. He also detailed HiZQ 3.0, Huawei's third generation of self-developed high-bandwidth memory.`,
@@ -557,7 +587,8 @@ export const ARTICLES_B: DemoArticle[] = [
     title: 'Meta releases Llama 5, renewing its wager on open AI',
     author: 'Colin Ferreira',
     publishedAt: '2026-11-24T18:30:00Z',
-    summary: 'Meta on Tuesday released Llama 5, a family of open-weights AI models built by its Meta Superintelligence Labs, as Mark Zuckerberg argued that the best open model should be American.',
+    summary:
+      'Meta on Tuesday released Llama 5, a family of open-weights AI models built by its Meta Superintelligence Labs, as Mark Zuckerberg argued that the best open model should be American.',
     caption: 'Mark Zuckerberg introduces Llama 5 in a video posted to his social media accounts.',
     paragraphs: [
       `Meta on Tuesday released Llama 5, a new family of artificial intelligence models that anyone can download, modify and run, reaffirming a strategy that sets the company apart from OpenAI and Google.`,
@@ -575,7 +606,8 @@ export const ARTICLES_B: DemoArticle[] = [
     title: 'Llama 5 deep dive: a 560B mixture-of-experts model takes aim at DeepSeek-V4 and Qwen 3.5',
     author: 'Theo Brandvold',
     publishedAt: '2026-11-24T20:10:00Z',
-    summary: 'Meta\'s Llama 5 flagship activates about 38 billion of its 560 billion parameters per token and supports a 1-million-token context. Meta\'s benchmarks put it ahead of DeepSeek-V4 and Qwen 3.5; independent numbers are closer.',
+    summary:
+      "Meta's Llama 5 flagship activates about 38 billion of its 560 billion parameters per token and supports a 1-million-token context. Meta's benchmarks put it ahead of DeepSeek-V4 and Qwen 3.5; independent numbers are closer.",
     paragraphs: [
       `Meta's Llama 5 landed on Hugging Face on Tuesday with three checkpoints: a 12-billion-parameter dense model, a 90-billion-parameter dense model and a 560-billion-parameter mixture-of-experts (MoE) flagship that activates about 38 billion parameters per token.`,
       `The flagship and the 90B model support a 1-million-token context window. All three are natively multimodal, accepting images and video frames as well as text. Meta Superintelligence Labs says the family was trained on roughly 40 trillion tokens on clusters of Nvidia GB200 systems.`,
@@ -592,7 +624,8 @@ export const ARTICLES_B: DemoArticle[] = [
     title: 'Llama 5 is out: where to get it and which size to pick',
     author: 'Priya Ellingham',
     publishedAt: '2026-11-25T09:00:00Z',
-    summary: 'Meta\'s Llama 5 comes in 12B, 90B and 560B versions. Here is which one fits a laptop, which needs a server, and what the license lets you do.',
+    summary:
+      "Meta's Llama 5 comes in 12B, 90B and 560B versions. Here is which one fits a laptop, which needs a server, and what the license lets you do.",
     paragraphs: [
       `Meta released Llama 5 on Tuesday, Nov 24, and the weights are already available on Hugging Face, Meta's own Llama site and most major cloud platforms. Here is a practical guide.`,
       `Llama 5 12B is the one most people can run at home. In a 4-bit quantized version it fits in about 8 gigabytes of memory, which means a recent laptop with 16GB of RAM or a mid-range gaming GPU will do. It handles chat, summarization and light coding well.`,
@@ -609,7 +642,8 @@ export const ARTICLES_B: DemoArticle[] = [
     title: 'Llama 5 gives Meta investors a first look at the return on its AI talent spree',
     author: 'Gregory Ashdown',
     publishedAt: '2026-11-24T21:20:00Z',
-    summary: 'Meta shares rose 2.1% after the release of Llama 5, the first major model from Meta Superintelligence Labs, as investors weighed the payoff from the company\'s heavy AI spending.',
+    summary:
+      "Meta shares rose 2.1% after the release of Llama 5, the first major model from Meta Superintelligence Labs, as investors weighed the payoff from the company's heavy AI spending.",
     paragraphs: [
       `Meta Platforms shares rose 2.1% on Tuesday after the company released Llama 5, a family of open-weights models that analysts described as the first tangible product of its costly effort to rebuild its AI research operation.`,
       `Meta Superintelligence Labs, the division Mark Zuckerberg formed in 2025 after Meta invested about $14.3 billion in Scale AI and brought in its founder, Alexandr Wang, as chief AI officer, built the models. The company then recruited dozens of researchers from OpenAI, Google DeepMind and Apple with packages reported to run into nine figures.`,
@@ -623,10 +657,11 @@ export const ARTICLES_B: DemoArticle[] = [
     outlet: 'asia-compute',
     event: 'meta-open-model',
     slug: 'llama-5-challenge-deepseek-qwen-asia-developers',
-    title: 'Llama 5 lands in Asia\'s open-model market, where DeepSeek and Qwen rule',
+    title: "Llama 5 lands in Asia's open-model market, where DeepSeek and Qwen rule",
     author: 'Wang Jiaqi',
     publishedAt: '2026-11-25T03:45:00Z',
-    summary: 'Meta\'s Llama 5 claims benchmark wins over DeepSeek-V4 and Qwen 3.5, but developers in China and Southeast Asia say licensing, language support and cost will decide whether they switch.',
+    summary:
+      "Meta's Llama 5 claims benchmark wins over DeepSeek-V4 and Qwen 3.5, but developers in China and Southeast Asia say licensing, language support and cost will decide whether they switch.",
     paragraphs: [
       `HONG KONG - For much of the past 18 months, the default open-weights model for developers across Asia has been Chinese: DeepSeek for reasoning and coding, Alibaba's Qwen for almost everything else. Meta's Llama 5, released on Tuesday in California, is a direct attempt to change that.`,
       `Meta says the largest Llama 5 model, a 560-billion-parameter mixture-of-experts system, beats DeepSeek-V4 and Qwen 3.5 on coding and reasoning benchmarks. Developers in the region were quick to test those claims.`,
@@ -643,7 +678,8 @@ export const ARTICLES_B: DemoArticle[] = [
     title: 'Llama 5\'s license loosens some terms, but "open source" debate continues',
     author: 'Eleanor Baptiste',
     publishedAt: '2026-11-25T14:50:00Z',
-    summary: 'Meta\'s new Llama 5 Community License drops a naming requirement and expands EU availability, but keeps a 700-million-user threshold that critics say keeps it from being truly open source.',
+    summary:
+      "Meta's new Llama 5 Community License drops a naming requirement and expands EU availability, but keeps a 700-million-user threshold that critics say keeps it from being truly open source.",
     paragraphs: [
       `Meta's release of Llama 5 on Tuesday came with a revised license that the company says is "the most permissive in Llama's history." Open-source advocates agree it is an improvement. They do not agree that it is open source.`,
       `The Llama 5 Community License removes a requirement, present since Llama 3, that derivative models include "Llama" at the start of their names. It also makes the multimodal versions of the model available to companies based in the European Union, reversing a restriction Meta imposed on some earlier releases amid regulatory uncertainty.`,
