@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config';
 import { register as registerApi } from './commands/api';
+import { register as registerAudit } from './commands/audit';
 import { register as registerConsume } from './commands/consume';
 import { register as registerDemo } from './commands/demo';
 import { register as registerFailed } from './commands/failed';
@@ -11,7 +12,8 @@ import { register as registerWorker } from './commands/worker';
 const program = new Command();
 program.name('storyline').description('News ingestion and enrichment pipeline on BullMQ and Redis').showHelpAfterError();
 // One module per command group in src/commands/.
-for (const register of [registerDemo, registerWorker, registerApi, registerFeeds, registerFailed, registerConsume]) register(program);
+for (const register of [registerDemo, registerWorker, registerApi, registerFeeds, registerFailed, registerConsume, registerAudit])
+  register(program);
 
 program.parseAsync(process.argv).then(
   () => process.exit(0),

@@ -2,6 +2,7 @@ import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
 import type { StorylineConfig } from '../config';
 import { jobIdFor } from '../queues';
+import { itemIdFor, recordSeen, type SeenEntry } from '../src/audit';
 import { articleIdFor, canonicalizeUrl } from '../src/feeds/canonical-url';
 import { FeedParseError, parseFeed } from '../src/feeds/parse';
 import { afterFailure, afterSuccess, cacheHintMs, isPollDue, type PollPolicy } from '../src/feeds/poll-policy';
@@ -89,6 +90,7 @@ export async function processFeedsJob(job: Job<FeedsJobData>, ctx: StageContext)
     });
 
     const items: FeedItem[] = [];
+    const seen: SeenEntry[] = [];
     let skipped = 0;
     for (const entry of parsed.items) {
       try {
@@ -105,8 +107,10 @@ export async function processFeedsJob(job: Job<FeedsJobData>, ctx: StageContext)
           summary: entry.summary,
           author: entry.author,
         });
+        seen.push({ itemId: itemIdFor(feedId, entry.guid || entry.link), articleId: articleIdFor(canonicalUrl) });
       } catch (err) {
         skipped++;
+        seen.push({ itemId: itemIdFor(feedId, entry.guid || entry.link), skipReason: 'unusable_link' });
         log.warn({ link: entry.link, err: (err as Error).message }, 'feed item skipped: unusable link');
       }
     }
@@ -121,6 +125,8 @@ export async function processFeedsJob(job: Job<FeedsJobData>, ctx: StageContext)
         log.info({ articleId: item.articleId }, 'article seen in another feed: feed added to it');
       }
     }
+    // Accounting (src/audit): each entry once; a second entry for a known article is a duplicate.
+    await recordSeen(ctx.redis, ctx.store.keys, seen, ctx.cfg.retention.recordTtlSec);
     // Items already extracted are duplicates (re-poll, or the same story in two feeds).
     const done = await ctx.store.existingArticles(items.map((i) => i.articleId));
     const todo = [...new Map(items.filter((i) => !done.has(i.articleId)).map((i) => [i.articleId, i])).values()];

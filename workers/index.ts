@@ -1,5 +1,6 @@
 import { Worker, type Job, type Processor } from 'bullmq';
 import { QUEUE_NAMES, workerOptions } from '../queues';
+import { recordFailed } from '../src/audit';
 import { instrumentHttpClient, recordJob, type JobTimes } from '../src/metrics/recorder';
 import type { StageName } from '../src/types';
 import type { StageContext } from './context';
@@ -46,7 +47,18 @@ export function startStageWorkers(stages: StageName[], ctx: StageContext): Runni
     worker.on('failed', (job, err) => {
       if (!job) return;
       void recordJob(ctx, stage, 'failed', jobTimes(job), [], onMetricsError);
-      const final = job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError';
+      const final =
+        job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError' || /stalled more than/.test(err.message);
+      const articleId = (job.data as { articleId?: unknown } | undefined)?.articleId;
+      if (final && stage !== 'feeds' && typeof articleId === 'string') {
+        // Accounting (src/audit): the article's outcome is this failure until a replay publishes it.
+        recordFailed(ctx.redis, ctx.store.keys, articleId, {
+          stage,
+          jobId: job.id ?? '',
+          reason: err.message,
+          attempts: job.attemptsMade,
+        }).catch((e: Error) => log.warn({ err: e.message, articleId }, 'failure not recorded in the audit'));
+      }
       log[final ? 'error' : 'warn'](
         {
           jobId: job.id,

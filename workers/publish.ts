@@ -1,5 +1,6 @@
 import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
+import { recordPublished } from '../src/audit';
 import { buildArticleEvent, buildStoryEvent, type StreamEvent } from '../src/publish/events';
 import { EventValidationError } from '../src/publish/schemas';
 import { appendEventOnce } from '../src/publish/stream';
@@ -45,6 +46,7 @@ export async function processPublishJob(job: Job<PublishJobData>, ctx: StageCont
     if (res.appended) appended++;
   }
   const deliveries = await enqueueWebhooks(ctx, events);
+  await recordPublished(ctx.redis, ctx.store.keys, articleId);
   log.debug({ appended, deliveries, storyVersion }, 'events published');
   return { appended };
 }

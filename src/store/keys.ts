@@ -44,6 +44,11 @@ export function keyspace(prefix: string) {
     metricsCounters: k('metrics', 'counters'),
     metricsHistograms: k('metrics', 'histograms'),
     metricsMinute: (stage: string, minute: number) => k('metrics', 'minute', stage, String(minute)),
+    /** Accounting (src/audit): ZSET entry id → first-seen ms; HASH entry id → outcome; HASH id → failure JSON; per-item marker (TTL). */
+    auditSeen: k('audit', 'seen'),
+    auditOutcome: k('audit', 'outcome'),
+    auditFailure: k('audit', 'failure'),
+    auditItem: (itemId: string) => k('audit', 'item', itemId),
     events: (stream: string) => k(stream),
     eventSeen: (eventId: string) => k('event-seen', eventId),
   };
