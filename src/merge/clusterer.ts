@@ -20,6 +20,7 @@ import {
   type CorpusStats,
   type MergeOptions,
   type StoryState,
+  type TermCell,
 } from './score';
 import { articleFeatures } from './features';
 
@@ -59,13 +60,20 @@ export function createStoryClusterer(options: Partial<MergeOptions> & { tag?: En
   const { tag, ...mergeOptions } = options;
   const opts = resolveMergeOptions(mergeOptions);
 
-  const documentFrequency = new Map<string, number>();
+  /** term → its df cell; cells are long-lived, so story centroids can hold on to them (see CorpusStats.cell). */
+  const documentFrequency = new Map<string, TermCell>();
   let docCount = 0;
   const stats: CorpusStats = {
     get docCount() {
       return docCount;
     },
-    df: (term) => documentFrequency.get(term) ?? 0,
+    df: (term) => documentFrequency.get(term)?.df ?? 0,
+    cell: (term) => {
+      let cell = documentFrequency.get(term);
+      // A term no article has had (a signature-only name) gets a zero cell now, kept current from then on.
+      if (!cell) documentFrequency.set(term, (cell = { df: 0, logDf: 0 }));
+      return cell;
+    },
   };
 
   const storiesById = new Map<string, StoryState>();
@@ -83,26 +91,58 @@ export function createStoryClusterer(options: Partial<MergeOptions> & { tag?: En
     return tagger ? tagger(article.text, { title: article.title }).entities : [];
   }
 
+  /**
+   * Postings hold small integer handles, not story ids, so the walk over up to
+   * (candidateTerms + candidateEntities) × postingLimit entries counts hits in
+   * a typed array instead of a string-keyed map. Handles are never reused.
+   */
+  const handleOf = new Map<string, number>();
+  const idOf: string[] = [];
+  let hitCounts = new Int32Array(1024);
+  const touched: number[] = [];
+  function handle(storyId: string): number {
+    let h = handleOf.get(storyId);
+    if (h === undefined) {
+      handleOf.set(storyId, (h = idOf.length));
+      idOf.push(storyId);
+    }
+    return h;
+  }
+
   function candidatesFor(features: ArticleFeatures): StoryState[] {
     const keys = candidateKeys(features, stats, opts);
-    const hits = new Map<string, number>();
-    const count = (storyIds: Iterable<string>) => {
-      for (const id of storyIds) hits.set(id, (hits.get(id) ?? 0) + 1);
+    if (hitCounts.length < idOf.length) {
+      const grown = new Int32Array(Math.max(idOf.length, hitCounts.length * 2));
+      grown.set(hitCounts);
+      hitCounts = grown;
+    }
+    const counts = hitCounts;
+    touched.length = 0;
+    const count = (handles: Iterable<number>) => {
+      for (const h of handles) if (counts[h]++ === 0) touched.push(h);
     };
     for (const id of keys.entityIds) count(entityIndex.get(id));
     for (const term of keys.terms) count(termIndex.get(term));
     // Score only the stories that share the most keys; ties by id keep this deterministic.
-    return [...hits]
-      .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
-      .slice(0, opts.maxCandidates)
-      .map(([id]) => storiesById.get(id) as StoryState);
+    const k = opts.maxCandidates;
+    const before = (x: number, y: number) => counts[x] > counts[y] || (counts[x] === counts[y] && idOf[x] < idOf[y]);
+    const top: number[] = [];
+    for (const h of touched) {
+      if (top.length === k && !before(h, top[k - 1])) continue;
+      let i = top.length === k ? k - 1 : top.length;
+      if (top.length < k) top.push(h);
+      for (; i > 0 && before(h, top[i - 1]); i--) top[i] = top[i - 1];
+      top[i] = h;
+    }
+    for (const h of touched) counts[h] = 0;
+    return k > 0 ? top.map((h) => storiesById.get(idOf[h]) as StoryState) : [];
   }
 
   function unindex(storyId: string): void {
     const previous = indexedKeys.get(storyId);
     if (!previous) return;
-    entityIndex.removeAll(storyId, previous.entityIds);
-    termIndex.removeAll(storyId, previous.terms);
+    entityIndex.removeAll(handle(storyId), previous.entityIds);
+    termIndex.removeAll(handle(storyId), previous.terms);
     indexedKeys.delete(storyId);
   }
 
@@ -117,11 +157,11 @@ export function createStoryClusterer(options: Partial<MergeOptions> & { tag?: En
     const previous = indexedKeys.get(story.id);
     const next = indexKeysForStory(story, current, opts);
     if (previous) {
-      entityIndex.removeAll(story.id, without(previous.entityIds, next.entityIds));
-      termIndex.removeAll(story.id, without(previous.terms, next.terms));
+      entityIndex.removeAll(handle(story.id), without(previous.entityIds, next.entityIds));
+      termIndex.removeAll(handle(story.id), without(previous.terms, next.terms));
     }
-    entityIndex.touchAll(story.id, next.entityIds);
-    termIndex.touchAll(story.id, next.terms);
+    entityIndex.touchAll(handle(story.id), next.entityIds);
+    termIndex.touchAll(handle(story.id), next.terms);
     indexedKeys.set(story.id, next);
   }
 
@@ -133,7 +173,11 @@ export function createStoryClusterer(options: Partial<MergeOptions> & { tag?: En
       const features = articleFeatures({ ...article, entities: entitiesFor(article) });
       // Count the article before scoring so its own terms have a defined IDF.
       docCount++;
-      for (const term of features.terms.keys()) documentFrequency.set(term, stats.df(term) + 1);
+      for (const term of features.terms.keys()) {
+        const cell = documentFrequency.get(term);
+        if (cell) cell.logDf = Math.log(++cell.df + 1);
+        else documentFrequency.set(term, { df: 1, logDf: Math.log(2) });
+      }
 
       const now = withIdfCache(stats);
       const decision = decideAssignment(features, candidatesFor(features), now, opts);
@@ -192,30 +236,30 @@ function without(keys: string[], keep: string[]): string[] {
 }
 
 /**
- * key → story ids, most recently touched last. Each list is capped so a
+ * key → story handles, most recently touched last. Each list is capped so a
  * ubiquitous key ("China") cannot make lookups grow with the archive; the
  * stories dropped are the ones longest without a new article.
  */
 class PostingIndex {
-  private readonly postings = new Map<string, Set<string>>();
+  private readonly postings = new Map<string, Set<number>>();
 
   constructor(private readonly limit: number) {}
 
-  get(key: string): Iterable<string> {
+  get(key: string): Iterable<number> {
     return this.postings.get(key) ?? [];
   }
 
-  touchAll(storyId: string, keys: string[]): void {
+  touchAll(storyId: number, keys: string[]): void {
     for (const key of keys) {
       let ids = this.postings.get(key);
       if (!ids) this.postings.set(key, (ids = new Set()));
       ids.delete(storyId); // re-insert to move it to the most recent end
       ids.add(storyId);
-      if (ids.size > this.limit) ids.delete(ids.values().next().value as string);
+      if (ids.size > this.limit) ids.delete(ids.values().next().value as number);
     }
   }
 
-  removeAll(storyId: string, keys: string[]): void {
+  removeAll(storyId: number, keys: string[]): void {
     for (const key of keys) {
       const ids = this.postings.get(key);
       if (!ids) continue;

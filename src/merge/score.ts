@@ -45,6 +45,20 @@ export interface CorpusStats {
   df: (term: string) => number;
   /** Memo of idf() for one decision (docCount and df fixed meanwhile). */
   idfCache?: Map<string, number>;
+  /**
+   * Optional fast path for a store that keeps each term's df in a long-lived
+   * cell (the in-memory clusterer): the cell must stay current, with
+   * logDf === Math.log(df(term) + 1). Story centroid norms then walk cached
+   * cells instead of looking up df per term; the arithmetic is the same, so
+   * scores are bit-identical with and without cells (merge parity).
+   */
+  cell?: (term: string) => TermCell | undefined;
+}
+
+/** A term's document frequency and Math.log(df + 1), kept current by the owner. */
+export interface TermCell {
+  df: number;
+  logDf: number;
 }
 
 export interface MergeOptions {
@@ -130,18 +144,26 @@ export function resolveMergeOptions(options?: Partial<MergeOptions>): MergeOptio
   return { ...DEFAULT_MERGE_OPTIONS, ...options };
 }
 
-/** Smoothed IDF; never zero, so a term every document shares still counts a little. */
+/**
+ * Smoothed IDF, log((N + 1) / (df + 1)) + 1; never zero, so a term every
+ * document shares still counts a little. Computed as idfBase(N) - log(df + 1)
+ * so the cell path of centroidNorm() gives the very same bits.
+ */
 export function idf(term: string, stats: CorpusStats): number {
   const cached = stats.idfCache?.get(term);
   if (cached !== undefined) return cached;
-  const value = Math.log((stats.docCount + 1) / (stats.df(term) + 1)) + 1;
+  const value = idfBase(stats.docCount) - Math.log(stats.df(term) + 1);
   stats.idfCache?.set(term, value);
   return value;
 }
 
+function idfBase(docCount: number): number {
+  return Math.log(docCount + 1) + 1;
+}
+
 /** The same statistics with an idf memo, for the many cosines of one decision. */
 export function withIdfCache(stats: CorpusStats): CorpusStats {
-  return { docCount: stats.docCount, df: stats.df, idfCache: new Map() };
+  return { docCount: stats.docCount, df: stats.df, idfCache: new Map(), ...(stats.cell ? { cell: stats.cell } : {}) };
 }
 
 export interface ArticleStoryScore {
@@ -364,11 +386,31 @@ function byWeightThenKey(x: [string, number], y: [string, number]): number {
   return y[1] - x[1] || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0);
 }
 
-function topKeys(weighted: Array<[string, number]>, k: number): string[] {
-  return weighted
-    .sort(byWeightThenKey)
-    .slice(0, k)
-    .map(([key]) => key);
+/**
+ * The k heaviest keys, in byWeightThenKey order (keys must be distinct). For k
+ * well below the input size this keeps a sorted buffer of k instead of sorting
+ * everything, with the same result: candidate lookup picks 15 of thousands.
+ */
+function topKeys(weighted: Iterable<[string, number]>, k: number): string[] {
+  if (k <= 0) return [];
+  if (Array.isArray(weighted) && weighted.length <= 4 * k) {
+    return (weighted as Array<[string, number]>)
+      .sort(byWeightThenKey)
+      .slice(0, k)
+      .map(([key]) => key);
+  }
+  const top: Array<[string, number]> = [];
+  for (const entry of weighted) {
+    if (top.length === k && byWeightThenKey(entry, top[k - 1]) >= 0) continue;
+    let i = top.length === k ? k - 1 : top.length;
+    if (top.length < k) top.push(entry);
+    while (i > 0 && byWeightThenKey(entry, top[i - 1]) < 0) {
+      top[i] = top[i - 1];
+      i--;
+    }
+    top[i] = entry;
+  }
+  return top.map(([key]) => key);
 }
 
 function pruneTopK(sums: Record<string, number>, k: number): Record<string, number> {
@@ -385,7 +427,7 @@ function textCosine(
 ): { similarity: number; shared: string[] } {
   let dot = 0;
   let articleNorm = 0;
-  const contributions: Array<[string, number]> = [];
+  const contributions: Array<[string, number]> | undefined = reported > 0 ? [] : undefined;
   for (const [term, tf] of terms) {
     const w = idf(term, stats);
     const articleWeight = tf * w;
@@ -394,19 +436,65 @@ function textCosine(
     if (sum !== undefined) {
       const product = articleWeight * sum * w;
       dot += product;
-      contributions.push([term, product]);
+      contributions?.push([term, product]);
     }
   }
   if (dot === 0) return { similarity: 0, shared: [] };
-  let storyNorm = 0;
-  for (const term in sums) {
-    const storyWeight = sums[term] * idf(term, stats);
-    storyNorm += storyWeight * storyWeight;
-  }
   return {
-    similarity: dot / Math.sqrt(articleNorm * storyNorm),
-    shared: topKeys(contributions, reported),
+    similarity: dot / Math.sqrt(articleNorm * centroidNorm(sums, stats)),
+    shared: contributions ? topKeys(contributions, reported) : [],
   };
+}
+
+/** A centroid's terms and sums as arrays, with the df cells of one store (see CorpusStats.cell). */
+interface CentroidCells {
+  cell: NonNullable<CorpusStats['cell']>;
+  cells: TermCell[];
+  sums: Float64Array;
+}
+
+/** Keyed by the sums object: story states are never mutated, so their sums are fixed. */
+const centroidCells = new WeakMap<Record<string, number>, CentroidCells>();
+
+function cellsFor(sums: Record<string, number>, cell: NonNullable<CorpusStats['cell']>): CentroidCells | undefined {
+  const cached = centroidCells.get(sums);
+  if (cached && cached.cell === cell) return cached;
+  const cells: TermCell[] = [];
+  const values: number[] = [];
+  for (const term in sums) {
+    const c = cell(term);
+    if (!c) return undefined;
+    cells.push(c);
+    values.push(sums[term]);
+  }
+  const built = { cell, cells, sums: Float64Array.from(values) };
+  centroidCells.set(sums, built);
+  return built;
+}
+
+/**
+ * Squared TF-IDF norm of a centroid. It depends on every centroid term's
+ * current idf, so it cannot be stored with the story; with df cells it costs a
+ * multiply-add per term instead of a hash lookup and a log. Both paths add the
+ * same terms in the same (for-in) order with the same arithmetic.
+ */
+function centroidNorm(sums: Record<string, number>, stats: CorpusStats): number {
+  let norm = 0;
+  const cached = stats.cell && cellsFor(sums, stats.cell);
+  if (cached) {
+    const base = idfBase(stats.docCount);
+    const { cells, sums: values } = cached;
+    for (let i = 0; i < cells.length; i++) {
+      const w = values[i] * (base - cells[i].logDf);
+      norm += w * w;
+    }
+    return norm;
+  }
+  for (const term in sums) {
+    const w = sums[term] * idf(term, stats);
+    norm += w * w;
+  }
+  return norm;
 }
 
 function entityCosine(a: ArticleFeatures, s: StoryState, minSalience: number): { similarity: number; shared: string[] } {
