@@ -98,7 +98,9 @@ test('failed webhook deliveries are listed and replayed with --stage webhooks', 
 
     const list = await runCli(['failed', 'list', '--stage', 'webhooks'], env);
     expect(list.code).toBe(0);
-    expect(list.stdout).toContain('webhooks\twebhook-gone.story-s1-v1\tattempts=1\tclass=http_status\tHTTP 500 from http://receiver.example');
+    expect(list.stdout).toContain(
+      'webhooks\twebhook-gone.story-s1-v1\tattempts=1\tclass=http_status\tHTTP 500 from http://receiver.example',
+    );
     const replay = await runCli(['failed', 'replay', '--stage', 'webhooks'], env);
     expect(replay.stdout).toContain('1 job(s) replayed');
     expect(await queue.getJobState(job.id!)).toBe('waiting');
