@@ -1,4 +1,4 @@
-// TAGGER adapter for /work/shared/tools/ner-score.mjs (ES module): runs the
+// TAGGER adapter for ../shared/tools/ner-score.mjs (ES module): runs the
 // compiled tagEntities (dist/) on the raw text and maps our types to CoNLL's.
 //   person -> PER, org -> ORG, place -> LOC, product -> MISC,
 //   recognised topics (the recogniser's MISC) -> MISC; linked topics
