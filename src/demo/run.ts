@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import type { JobType } from 'bullmq';
 import { loadConfig, type StorylineConfig } from '../../config';
 import { startStageWorkers } from '../../workers';
 import { openRuntime } from '../../workers/runtime';
@@ -60,7 +61,7 @@ export async function resolveDemoRedis(
 }
 
 /** Waits until every feed was polled and no stage has work left (twice in a row). */
-async function waitUntilQuiet(cfg: StorylineConfig, rt: Awaited<ReturnType<typeof openRuntime>>, feedIds: string[], timeoutMs: number) {
+async function waitUntilQuiet(rt: Awaited<ReturnType<typeof openRuntime>>, feedIds: string[], timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   let quietChecks = 0;
   while (quietChecks < 2) {
@@ -72,14 +73,14 @@ async function waitUntilQuiet(cfg: StorylineConfig, rt: Awaited<ReturnType<typeo
     const polled = states.every((s) => s.lastPollAt);
     let busy = Object.values(webhookCounts).reduce((a, b) => a + b, 0);
     for (const stage of STAGES) {
-      const counts = await rt.queues[stage].getJobCounts('waiting', 'active', 'prioritized', 'waiting-children');
-      busy += Object.values(counts).reduce((a, b) => a + b, 0);
       // The feeds queue always holds the next scheduled poll as a delayed job; other stages must drain retries too.
-      if (stage !== 'feeds') busy += (await rt.queues[stage].getJobCounts('delayed')).delayed ?? 0;
+      const pending: JobType[] = ['waiting', 'active', 'prioritized', 'waiting-children'];
+      const states: JobType[] = stage === 'feeds' ? pending : [...pending, 'delayed'];
+      const counts = await rt.queues[stage].getJobCounts(...states);
+      busy += Object.values(counts).reduce((a, b) => a + b, 0);
     }
     quietChecks = polled && busy === 0 ? quietChecks + 1 : 0;
   }
-  void cfg;
 }
 
 export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
@@ -127,7 +128,6 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     await syncFeedSchedulers(rt.queues.feeds, rt.store, cfg);
     try {
       await waitUntilQuiet(
-        cfg,
         rt,
         site.feeds.map((f) => f.id),
         opts.timeoutMs ?? 80_000,

@@ -44,3 +44,14 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs =
     clearTimeout(timer);
   }
 }
+
+/**
+ * An empty feed list for CLI processes: without it, a process running the
+ * feeds stage would seed the default (internet) feeds.
+ */
+const NO_FEEDS = path.join(ROOT, 'test/fixtures/no-feeds.json');
+
+/** Environment for a CLI process on the test Redis, under `prefix`, with no default feeds. */
+export function cliEnv(redisUrl: string, prefix: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { REDIS_URL: redisUrl, STORYLINE_PREFIX: prefix, STORYLINE_FEEDS_FILE: NO_FEEDS, ...extra };
+}

@@ -1,14 +1,12 @@
-import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { startStageWorkers, type RunningWorkers } from '../../workers';
 import { openRuntime, type Runtime } from '../../workers/runtime';
 import { syncFeedSchedulers } from '../../workers/schedule';
 import { auditWindow } from '../../src/audit';
 import { articleIdFor, canonicalizeUrl } from '../../src/feeds/canonical-url';
 import { STAGES } from '../../src/types';
-import { ensureBuilt, runCli } from '../helpers/cli';
+import { cliEnv, ensureBuilt, runCli } from '../helpers/cli';
 import { startTestServer, type TestServer } from '../helpers/http';
+import { waitFor } from '../helpers/wait';
 import { cleanup, testConfig, testRedisUrl, uniquePrefix } from '../helpers/redis';
 
 /*
@@ -23,9 +21,6 @@ let server: TestServer;
 let rt: Runtime;
 let workers: RunningWorkers;
 let missingFixed = false;
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'storyline-audit-'));
-const noFeeds = path.join(tmp, 'feeds.json');
-writeFileSync(noFeeds, '[]');
 
 const body = Array.from(
   { length: 6 },
@@ -40,15 +35,8 @@ function rss(base: string, links: Array<[string, string]>): string {
   return `<?xml version="1.0"?><rss version="2.0"><channel><title>Audit</title><link>${base}/</link>${items}</channel></rss>`;
 }
 
-const env = () => ({ REDIS_URL: testRedisUrl(), STORYLINE_PREFIX: prefix, STORYLINE_FEEDS_FILE: noFeeds, LOG_LEVEL: 'silent' });
+const env = () => cliEnv(testRedisUrl(), prefix, { LOG_LEVEL: 'silent' });
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 const audit = () => auditWindow(rt.redis, rt.store.keys, 0, Date.now());
 
 beforeAll(async () => {
@@ -95,7 +83,6 @@ afterAll(async () => {
   await rt?.close();
   await server?.close();
   await cleanup(prefix);
-  rmSync(tmp, { recursive: true, force: true });
 });
 
 test('every item ends in exactly one outcome, and the CLI prints counts that add up', async () => {

@@ -4,6 +4,7 @@ import { openRuntime, type Runtime } from '../../workers/runtime';
 import { syncFeedSchedulers } from '../../workers/schedule';
 import { STAGES } from '../../src/types';
 import { startTestServer, type TestServer } from '../helpers/http';
+import { waitFor } from '../helpers/wait';
 import { cleanup, testConfig, uniquePrefix } from '../helpers/redis';
 
 /*
@@ -37,14 +38,6 @@ function rss(base: string): string {
     ${item('Empty', `${base}/empty`)}
     ${item('Script link', 'javascript:alert(1)')}
   </channel></rss>`;
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 async function failedReasons(queue: Queue): Promise<string[]> {

@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Queue } from 'bullmq';
 import { connectionOptions } from '../../queues';
-import { ensureBuilt, runCli, startCli } from '../helpers/cli';
+import { cliEnv, ensureBuilt, runCli, startCli } from '../helpers/cli';
 import { startTestServer, type TestServer } from '../helpers/http';
 import { cleanup, testRedisUrl, uniquePrefix } from '../helpers/redis';
 
@@ -16,10 +13,6 @@ jest.setTimeout(90_000);
 const prefix = uniquePrefix('cli');
 let server: TestServer;
 let releaseSlowPage: () => void = () => undefined;
-// No default (internet) feeds in tests: the registry holds only what a test adds.
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'storyline-cli-'));
-const noFeeds = path.join(tmp, 'feeds.json');
-writeFileSync(noFeeds, '[]');
 
 beforeAll(async () => {
   ensureBuilt();
@@ -55,16 +48,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   await cleanup(prefix);
-  rmSync(tmp, { recursive: true, force: true });
 });
 
-const env = () => ({
-  REDIS_URL: testRedisUrl(),
-  STORYLINE_PREFIX: prefix,
-  STORYLINE_FEEDS_FILE: noFeeds,
-  STORYLINE_FETCH_ALLOW_CIDRS: '127.0.0.0/8',
-  LOG_LEVEL: 'info',
-});
+const env = () => cliEnv(testRedisUrl(), prefix, { STORYLINE_FETCH_ALLOW_CIDRS: '127.0.0.0/8', LOG_LEVEL: 'info' });
 
 test('a bad setting stops the process with one line naming the field', async () => {
   const run = await runCli(['feeds', 'list'], { ...env(), STORYLINE_CONCURRENCY_FETCH: 'lots' });

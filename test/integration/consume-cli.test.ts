@@ -1,33 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { connectionOptions, WEBHOOKS_QUEUE } from '../../queues';
 import { appendEventOnce } from '../../src/publish/stream';
 import { keyspace } from '../../src/store/keys';
-import { ensureBuilt, runCli, startCli } from '../helpers/cli';
+import { cliEnv, ensureBuilt, runCli, startCli } from '../helpers/cli';
 import { cleanup, testRedisUrl, uniquePrefix } from '../helpers/redis';
+import { waitFor } from '../helpers/wait';
 
 /* `storyline consume` and `storyline failed … --stage webhooks` as real processes. */
 jest.setTimeout(90_000);
 
 const prefix = uniquePrefix('consume-cli');
-const noFeeds = path.join(mkdtempSync(path.join(os.tmpdir(), 'storyline-consume-')), 'feeds.json');
-writeFileSync(noFeeds, '[]');
-const env = { REDIS_URL: testRedisUrl(), STORYLINE_PREFIX: prefix, STORYLINE_FEEDS_FILE: noFeeds, LOG_LEVEL: 'warn' };
+const env = cliEnv(testRedisUrl(), prefix, { LOG_LEVEL: 'warn' });
 
 beforeAll(() => ensureBuilt());
 afterAll(() => cleanup(prefix));
-
-async function waitFor(cond: () => boolean, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 test('consume prints one line per event, acks them, and stops on SIGTERM', async () => {
   const redis = new Redis(testRedisUrl());
@@ -56,6 +44,7 @@ test('consume prints one line per event, acks them, and stops on SIGTERM', async
           .output()
           .split('\n')
           .filter((l) => l.includes('story.created.v1')).length === 3,
+      { timeoutMs: 15_000, intervalMs: 50, what: 'three story.created lines' },
     );
     plain.child.kill('SIGTERM');
     const run = await plain.done;
@@ -65,7 +54,7 @@ test('consume prints one line per event, acks them, and stops on SIGTERM', async
 
     // --json: a new group from the start prints the CloudEvents as JSON lines.
     const json = startCli(['consume', '--group', 'audit', '--from-start', '--json'], env);
-    await waitFor(() => json.output().trim().split('\n').length >= 3);
+    await waitFor(() => json.output().trim().split('\n').length >= 3, { timeoutMs: 15_000, intervalMs: 50, what: 'three JSON lines' });
     json.child.kill('SIGTERM');
     const jsonRun = await json.done;
     expect(

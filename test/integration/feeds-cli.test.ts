@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { RecordStore } from '../../src/store/records';
-import { ensureBuilt, runCli } from '../helpers/cli';
+import { cliEnv, ensureBuilt, runCli } from '../helpers/cli';
 import { startTestServer, type TestServer } from '../helpers/http';
 import { cleanup, testRedisUrl, uniquePrefix } from '../helpers/redis';
 
@@ -12,8 +12,6 @@ jest.setTimeout(90_000);
 
 const prefix = uniquePrefix('feeds-cli');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'storyline-feeds-cli-'));
-const noFeeds = path.join(tmp, 'feeds.json');
-writeFileSync(noFeeds, '[]');
 let server: TestServer;
 
 const rss = '<?xml version="1.0"?><rss version="2.0"><channel><title>Loopback News</title></channel></rss>';
@@ -50,12 +48,7 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-const env = () => ({
-  REDIS_URL: testRedisUrl(),
-  STORYLINE_PREFIX: prefix,
-  STORYLINE_FEEDS_FILE: noFeeds,
-  STORYLINE_FETCH_ALLOW_CIDRS: '127.0.0.0/8',
-});
+const env = () => cliEnv(testRedisUrl(), prefix, { STORYLINE_FETCH_ALLOW_CIDRS: '127.0.0.0/8' });
 
 test('feeds add URL discovers the feed of a site page and derives an id', async () => {
   const add = await runCli(['feeds', 'add', `${server.url}/site/`], env());
