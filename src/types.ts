@@ -172,6 +172,8 @@ export interface StoryArticleRef {
   source: string;
   url: string;
   publishedAt?: string;
+  /** Near-duplicate (wire copy, syndicated reprint) of this earlier member: not an independent report. */
+  duplicateOf?: string;
 }
 
 export interface EntityCard {
@@ -184,7 +186,8 @@ export interface EntityCard {
 
 export interface Briefing {
   whatHappened: string[];
-  whatThePapersSay: Array<{ source: string; date?: string; articleId: string; url: string; line: string }>;
+  /** One line per outlet with an independent report; outlets that only carried a copy of it are named in alsoCarriedBy. */
+  whatThePapersSay: Array<{ source: string; date?: string; articleId: string; url: string; line: string; alsoCarriedBy?: string[] }>;
   howWeGotHere: Array<{ storyId: string; title: string; date?: string }>;
   entityCards: EntityCard[];
   timeline: StoryArticleRef[];
@@ -199,8 +202,24 @@ export interface Story {
   updatedAt: string;
   articles: StoryArticleRef[];
   sources: string[];
+  /** Outlets with at least one independent report (copies of another member's text do not count). */
+  independentSources?: number;
   entities: Array<{ entityId: string; name: string; type: EntityType; count: number }>;
   briefing: Briefing;
+}
+
+/** Data of the story.merged.v1 event: story repair merged one story into another. */
+export interface StoryMergedData {
+  absorbedStoryId: string;
+  /** The absorbed story's last version and title, and its articles (now in the survivor); absent if its record expired. */
+  absorbedVersion?: number;
+  title?: string;
+  articleIds?: string[];
+  survivorStoryId: string;
+  /** The survivor's version that absorbed it. */
+  survivorVersion: number;
+  /** The article whose arrival merged the stories. */
+  bridgingArticleId: string;
 }
 
 /** Job payloads: references only, never documents. */

@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
 import { recordPublished } from '../src/audit';
-import { buildArticleEvent, buildStoryEvent, type StreamEvent } from '../src/publish/events';
+import { buildArticleEvent, buildStoryEvent, buildStoryMergedEvent, type StreamEvent } from '../src/publish/events';
 import { EventValidationError } from '../src/publish/schemas';
 import { appendEventOnce } from '../src/publish/stream';
 import { disabledSubscriptions, subscriptionsFor, webhookJobId, type WebhookJobData } from '../src/publish/webhooks';
@@ -11,8 +11,9 @@ import type { StageContext } from './context';
 
 /**
  * publish stage: append `article.enriched.v1` and `story.created|updated.v1`
- * for the story version this article produced. At-least-once delivery with
- * exactly-once appends per event id.
+ * for the story version this article produced, then one `story.merged.v1` per
+ * story that version absorbed (story repair, `AssignmentReason.merged`).
+ * At-least-once delivery with exactly-once appends per event id.
  */
 export async function processPublishJob(job: Job<PublishJobData>, ctx: StageContext): Promise<{ appended: number }> {
   const { articleId, storyId, storyVersion, created } = job.data;
@@ -27,9 +28,16 @@ export async function processPublishJob(job: Job<PublishJobData>, ctx: StageCont
   if (!assignmentRaw) throw new MissingRecordError(`assignment of ${articleId}`);
   const assignment = (JSON.parse(assignmentRaw) as { reason: AssignmentReason }).reason;
   const source = ctx.cfg.publish.source;
+  // The absorbed stories' records are never written again after the merge, so a retry reads the same ones.
+  const absorbedIds = (assignment.merged ?? []).filter((id) => id !== storyId);
+  const absorbed = await Promise.all(absorbedIds.map((id) => ctx.store.getStory(id)));
   let events: StreamEvent[];
   try {
-    events = [buildArticleEvent(source, article, entities, assignment), buildStoryEvent(source, story, created)];
+    events = [
+      buildArticleEvent(source, article, entities, assignment),
+      buildStoryEvent(source, story, created),
+      ...absorbedIds.map((id, i) => buildStoryMergedEvent(source, story, id, articleId, absorbed[i])),
+    ];
   } catch (err) {
     // An event that breaks its published schema will not mend on retry: fail now, visibly.
     if (err instanceof EventValidationError) throw new UnrecoverableError(err.message);

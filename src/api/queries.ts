@@ -11,6 +11,12 @@ import { badParameter, notFound } from './errors';
  * from sorted sets scored by last update (ms): `{prefix}:stories` for all,
  * `{prefix}:stories:entity:{entityId}` and `{prefix}:stories:source:{outlet}`
  * per filter, maintained by the merge stage (MergeStore.writeStory).
+ *
+ * Story repair: a story absorbed into another is no longer live. The merge
+ * stage takes it out of those sorted sets and records absorbed id → survivor
+ * id in the hash `{prefix}:merge:merged`; listings skip any id found there
+ * (stories absorbed before the sets were cleaned), and the detail routes
+ * redirect it to the survivor (survivorOf).
  */
 
 export const DEFAULT_PAGE = 20;
@@ -148,10 +154,13 @@ export async function listStories(store: RecordStore, p: StoryListParams): Promi
     offset += pairs.length;
     // Entries at the cursor's score come in reverse member order: skip up to and including the cursor.
     const after = pairs.filter((e) => !p.cursor || e.s < p.cursor.s || e.id < p.cursor.id);
-    const raw = after.length ? await redis.mget(...after.map((e) => keys.story(e.id))) : [];
+    const [raw, merged] = after.length
+      ? await Promise.all([redis.mget(...after.map((e) => keys.story(e.id))), redis.hmget(keys.mergeMerged, ...after.map((e) => e.id))])
+      : [[], []];
     after.forEach((e, i) => {
       if (found.length > p.limit) return;
       last = e;
+      if (merged[i]) return; // absorbed by story repair: the survivor is listed instead
       const story = parseStory(raw[i]);
       if (!story) return; // expired: the index entry outlived the record
       if (p.entity && !story.entities.some((x) => x.entityId === p.entity)) return;
@@ -172,6 +181,24 @@ export async function listStories(store: RecordStore, p: StoryListParams): Promi
     nextCursor = encodeCursor(last); // scan bound reached: continue from the last entry examined
   }
   return { stories: page.map((f) => f.story).map(summarize), nextCursor };
+}
+
+/** Most merge hops followed (a chain forms when a survivor is itself absorbed later). */
+const MAX_MERGE_HOPS = 100;
+
+/**
+ * The story an absorbed story now lives in (following later merges), or
+ * undefined when `id` is not a merged-away story.
+ */
+export async function survivorOf(store: RecordStore, id: string): Promise<string | undefined> {
+  if (!ID_PATTERN.test(id)) return undefined;
+  let current = id;
+  for (let hops = 0; hops < MAX_MERGE_HOPS; hops++) {
+    const next = await store.redis.hget(store.keys.mergeMerged, current);
+    if (!next || next === current) break;
+    current = next;
+  }
+  return current === id ? undefined : current;
 }
 
 export interface ArticleSummary {

@@ -20,6 +20,7 @@ import {
   listStories,
   parseStoryListParams,
   queueOverview,
+  survivorOf,
 } from './queries';
 
 /*
@@ -31,6 +32,8 @@ import {
  *   - /metrics (Prometheus text, see src/metrics);
  *   - /admin/queues (bull-board, only when credentials are configured);
  *   - story pages: / and /stories/:id, server-rendered.
+ * A story merged away by story repair answers 308 to its survivor on
+ * /api/stories/:id and /stories/:id (see docs/api.md).
  * Errors are JSON `{ error: { code, message } }` (HTML on page routes); a
  * stack trace never leaves the process.
  */
@@ -126,7 +129,15 @@ export function createApp(deps: ApiDeps): Express {
     res.json({ stories: page.stories, nextCursor: page.nextCursor ?? null, next: next ? `/api/stories?${next.toString()}` : null });
   });
   app.get('/api/stories/:id', async (req, res) => {
-    res.json(await getStoryDetail(store, param(req, 'id')));
+    const id = param(req, 'id');
+    const survivor = await survivorOf(store, id);
+    if (survivor) {
+      // Permanent: the absorbed id is never used again. The body says so for clients that do not follow redirects.
+      const href = `/api/stories/${survivor}`;
+      res.status(308).location(href).json({ mergedInto: survivor, href });
+      return;
+    }
+    res.json(await getStoryDetail(store, id));
   });
   app.get('/api/stories/:id/versions/:version', async (req, res) => {
     res.json(await getStoryVersion(store, param(req, 'id'), param(req, 'version')));
@@ -164,6 +175,11 @@ export function createApp(deps: ApiDeps): Express {
     res.type('html').send(renderIndex(page.stories, overview, nonce));
   });
   app.get('/stories/:id', async (req, res) => {
+    const survivor = await survivorOf(store, param(req, 'id'));
+    if (survivor) {
+      res.redirect(308, `/stories/${survivor}`);
+      return;
+    }
     const detail = await getStoryDetail(store, param(req, 'id'));
     const refs = detail.story.briefing.howWeGotHere;
     const exists = refs.length ? await Promise.all(refs.map((r) => redis.exists(store.keys.story(r.storyId)))) : [];

@@ -2,6 +2,12 @@
  * Story title and briefing, built extractively: every sentence and title in
  * the output is copied verbatim from a member article, so nothing is invented.
  * Pure and deterministic (ties fall back to date, then id).
+ *
+ * Near-duplicates (`duplicateOf`, see near-duplicates.ts) are one report: a
+ * wire story carried by five outlets must not outweigh an independent report,
+ * so copies are left out of the centroid, the title and the lead, and get no
+ * line of their own in "what the papers say"; their outlets are named on the
+ * original outlet's line (`alsoCarriedBy`).
  */
 
 import type { ArticleEntity, Briefing, EntityCard, EntityType, Story, StoryArticleRef } from '../types';
@@ -15,6 +21,8 @@ export interface BriefingArticle {
   url: string;
   publishedAt?: string;
   entities: ArticleEntity[];
+  /** Id of the earlier member this article is a copy of (wire copy, syndicated reprint). */
+  duplicateOf?: string;
 }
 
 export interface BriefingInput {
@@ -45,13 +53,16 @@ const MAX_ENTITY_CARDS = 6;
 export function buildBriefing(input: BriefingInput): BuiltBriefing {
   const articles = [...input.articles].sort(byDateThenId);
   if (articles.length === 0) throw new Error('buildBriefing needs at least one article');
+  const originalOf = originals(articles);
+  const copiesOnly = articles.every((a) => originalOf.has(a.id)); // only with cyclic duplicateOf in stored data
+  const reports = copiesOnly ? articles : articles.filter((a) => !originalOf.has(a.id));
 
-  const vectors = articles.map((a) => termVector(a.title, a.text));
+  const vectors = reports.map((a) => termVector(a.title, a.text));
   const centroid = sumVectors(vectors);
-  const title = mostRepresentativeTitle(articles, vectors, centroid);
+  const title = mostRepresentativeTitle(reports, vectors, centroid);
 
   const used: Array<Set<string>> = [];
-  const whatHappened = leadSentences(mostCentralArticle(articles, vectors, centroid), used);
+  const whatHappened = leadSentences(mostCentralArticle(reports, vectors, centroid), used);
   const entities = countEntities(articles, input.cardFor);
 
   return {
@@ -59,7 +70,7 @@ export function buildBriefing(input: BriefingInput): BuiltBriefing {
     entities,
     briefing: {
       whatHappened,
-      whatThePapersSay: linePerOutlet(articles, centroid, used),
+      whatThePapersSay: linePerOutlet(reports, articles, originalOf, centroid, used),
       howWeGotHere: [...input.related].sort((x, y) => compareDates(x.date, y.date)),
       entityCards: entities.slice(0, MAX_ENTITY_CARDS).map(({ entityId, name, type, count }): EntityCard => ({
         entityId,
@@ -68,9 +79,36 @@ export function buildBriefing(input: BriefingInput): BuiltBriefing {
         description: input.cardFor(entityId)?.description,
         count,
       })),
-      timeline: articles.map(({ id, title, source, url, publishedAt }): StoryArticleRef => ({ id, title, source, url, publishedAt })),
+      timeline: articles.map(({ id, title, source, url, publishedAt, duplicateOf }): StoryArticleRef => ({
+        id,
+        title,
+        source,
+        url,
+        publishedAt,
+        ...(duplicateOf ? { duplicateOf } : {}),
+      })),
     },
   };
+}
+
+/**
+ * Copy id → id of the report it copies, for the articles whose `duplicateOf`
+ * leads (through copies) to another of these articles. A copy whose original
+ * is not among them stands for the report itself.
+ */
+function originals(articles: BriefingArticle[]): Map<string, string> {
+  const byId = new Map(articles.map((a) => [a.id, a]));
+  const out = new Map<string, string>();
+  for (const a of articles) {
+    let root = a;
+    for (let hops = 0; hops < articles.length; hops++) {
+      const next = root.duplicateOf !== undefined ? byId.get(root.duplicateOf) : undefined;
+      if (!next || next === a) break;
+      root = next;
+    }
+    if (root !== a) out.set(a.id, root.id);
+  }
+  return out;
 }
 
 const ABBREVIATIONS = new Set(
@@ -174,13 +212,31 @@ function leadSentences(article: BriefingArticle, used: Array<Set<string>>): stri
 }
 
 /**
- * One line per outlet, outlets in order of first publication: the outlet's
- * sentence closest to the story centroid that no earlier section already says.
- * An outlet with no quotable sentence is represented by its headline.
+ * One line per outlet with an independent report, outlets in order of first
+ * publication: the outlet's sentence closest to the story centroid that no
+ * earlier section already says. An outlet with no quotable sentence is
+ * represented by its headline. Outlets that carried a copy of one of the
+ * outlet's reports are named on its line (in order of publication), not given
+ * a line of their own for it.
  */
-function linePerOutlet(articles: BriefingArticle[], centroid: Map<string, number>, used: Array<Set<string>>): Briefing['whatThePapersSay'] {
+function linePerOutlet(
+  reports: BriefingArticle[],
+  all: BriefingArticle[],
+  originalOf: Map<string, string>,
+  centroid: Map<string, number>,
+  used: Array<Set<string>>,
+): Briefing['whatThePapersSay'] {
   const bySource = new Map<string, BriefingArticle[]>();
-  for (const a of articles) bySource.set(a.source, [...(bySource.get(a.source) ?? []), a]);
+  for (const a of reports) bySource.set(a.source, [...(bySource.get(a.source) ?? []), a]);
+  const sourceOf = new Map(reports.map((a) => [a.id, a.source]));
+  const carriers = new Map<string, string[]>();
+  for (const c of all) {
+    const origin = sourceOf.get(originalOf.get(c.id) ?? '');
+    if (!origin || c.source === origin) continue;
+    const list = carriers.get(origin) ?? [];
+    if (!list.includes(c.source)) list.push(c.source);
+    carriers.set(origin, list);
+  }
 
   const lines: Briefing['whatThePapersSay'] = [];
   for (const [source, outletArticles] of bySource) {
@@ -198,7 +254,15 @@ function linePerOutlet(articles: BriefingArticle[], centroid: Map<string, number
     const article = best?.article ?? outletArticles[0];
     const line = best?.sentence ?? article.title;
     used.push(best?.terms ?? new Set(tokenize(line)));
-    lines.push({ source, date: article.publishedAt, articleId: article.id, url: article.url, line });
+    const alsoCarriedBy = carriers.get(source);
+    lines.push({
+      source,
+      date: article.publishedAt,
+      articleId: article.id,
+      url: article.url,
+      line,
+      ...(alsoCarriedBy ? { alsoCarriedBy } : {}),
+    });
   }
   return lines;
 }

@@ -1,18 +1,20 @@
 import { CloudEvent } from 'cloudevents';
-import type { Article, ArticleEntity, AssignmentReason, Story } from '../types';
+import type { Article, ArticleEntity, AssignmentReason, Story, StoryMergedData } from '../types';
 import { validateEvent } from './schemas';
 
 /*
  * CloudEvents 1.0, structured JSON mode. The `cloudevents` SDK validates the
  * envelope (spec version, required attributes) so we do not hand-roll it.
- * Event ids are stable per (article) and per (story, version): a consumer can
- * deduplicate on `id`, and a retried publish cannot mint a second id.
+ * Event ids are stable per (article), per (story, version) and per story
+ * merge: a consumer can deduplicate on `id`, and a retried publish cannot mint
+ * a second id.
  */
 
 export const EVENT_TYPES = {
   articleEnriched: 'article.enriched.v1',
   storyCreated: 'story.created.v1',
   storyUpdated: 'story.updated.v1',
+  storyMerged: 'story.merged.v1',
 } as const;
 
 export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
@@ -37,6 +39,16 @@ export function articleEventId(articleId: string): string {
 
 export function storyEventId(storyId: string, version: number): string {
   return `story-${storyId}-v${version}`;
+}
+
+/**
+ * A story is absorbed at most once (story repair deletes its merge state, so it
+ * is never a candidate again), by one version of one survivor: the id names
+ * all three and stays the same on every retry of that publish. It ends in
+ * -v{n} like the other story event ids.
+ */
+export function storyMergedEventId(absorbedStoryId: string, survivorStoryId: string, survivorVersion: number): string {
+  return `story-${absorbedStoryId}-into-${survivorStoryId}-v${survivorVersion}`;
 }
 
 /**
@@ -85,6 +97,39 @@ export function buildStoryEvent(source: string, story: Story, created: boolean):
       time: story.updatedAt,
       datacontenttype: 'application/json',
       data: story,
+    }),
+  );
+}
+
+/**
+ * story.merged.v1 for one story absorbed by `survivor` (the snapshot of the
+ * version that absorbed it). `absorbed` is the absorbed story's last record,
+ * when it is still stored; its fields are then included.
+ */
+export function buildStoryMergedEvent(
+  source: string,
+  survivor: Story,
+  absorbedStoryId: string,
+  bridgingArticleId: string,
+  absorbed?: Story,
+): StreamEvent {
+  const data: StoryMergedData = {
+    absorbedStoryId,
+    ...(absorbed ? { absorbedVersion: absorbed.version, title: absorbed.title, articleIds: absorbed.articles.map((a) => a.id) } : {}),
+    survivorStoryId: survivor.id,
+    survivorVersion: survivor.version,
+    bridgingArticleId,
+  };
+  return toStreamEvent(
+    new CloudEvent<StoryMergedData>({
+      specversion: '1.0',
+      id: storyMergedEventId(absorbedStoryId, survivor.id, survivor.version),
+      source,
+      type: EVENT_TYPES.storyMerged,
+      subject: absorbedStoryId,
+      time: survivor.updatedAt,
+      datacontenttype: 'application/json',
+      data,
     }),
   );
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Article, ArticleEntity, AssignmentReason, Story } from '../types';
+import type { Article, ArticleEntity, AssignmentReason, Story, StoryMergedData } from '../types';
 
 /*
  * The one definition of every event we emit. Publish validates each event
@@ -93,6 +93,11 @@ const storyArticleRefSchema = z.strictObject({
   source: z.string(),
   url: z.string(),
   publishedAt: isoDateTime.optional(),
+  duplicateOf: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: 'Near-duplicate (wire copy, syndicated reprint) of this earlier member article: not an independent report.' }),
 });
 
 const entityCardSchema = z.strictObject({
@@ -113,13 +118,29 @@ export const storySchema = z
     updatedAt: isoDateTime,
     articles: z.array(storyArticleRefSchema),
     sources: z.array(z.string()),
+    independentSources: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .meta({ description: 'Outlets with at least one independent report; copies of another member (duplicateOf) do not count.' }),
     entities: z.array(
       z.strictObject({ entityId: z.string().min(1), name: z.string(), type: entityType, count: z.number().int().nonnegative() }),
     ),
     briefing: z.strictObject({
       whatHappened: z.array(z.string()),
       whatThePapersSay: z.array(
-        z.strictObject({ source: z.string(), date: z.string().optional(), articleId: z.string(), url: z.string(), line: z.string() }),
+        z.strictObject({
+          source: z.string(),
+          date: z.string().optional(),
+          articleId: z.string(),
+          url: z.string(),
+          line: z.string(),
+          alsoCarriedBy: z.array(z.string()).optional().meta({
+            description:
+              'Other outlets that carried a copy of a report by this outlet (near-duplicates), named here instead of on a line of their own.',
+          }),
+        }),
       ),
       howWeGotHere: z.array(z.strictObject({ storyId: z.string(), title: z.string(), date: z.string().optional() })),
       entityCards: z.array(entityCardSchema),
@@ -128,12 +149,39 @@ export const storySchema = z
   })
   .meta({ description: 'The story at this version.' });
 
+export const storyMergedDataSchema = z
+  .strictObject({
+    absorbedStoryId: z
+      .string()
+      .min(1)
+      .meta({ description: 'The story that was merged away; its id is no longer used (also the event subject).' }),
+    absorbedVersion: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .meta({ description: 'The last version of the absorbed story (its last story.created/updated event).' }),
+    title: z.string().optional().meta({ description: 'The last title of the absorbed story.' }),
+    articleIds: z
+      .array(z.string().min(1))
+      .optional()
+      .meta({ description: 'Articles of the absorbed story, now members of the surviving story.' }),
+    survivorStoryId: z.string().min(1).meta({ description: 'The story that absorbed it.' }),
+    survivorVersion: z
+      .number()
+      .int()
+      .positive()
+      .meta({ description: 'The version of the surviving story that absorbed it (event id story-{survivorStoryId}-v{survivorVersion}).' }),
+    bridgingArticleId: z.string().min(1).meta({ description: 'The article whose arrival merged the two stories (story repair).' }),
+  })
+  .meta({ description: 'Story repair: one story merged into another.' });
+
 /** CloudEvents 1.0 structured-mode envelope around `data`, for one event type. */
 function cloudEvent<T extends string, D extends z.ZodType>(type: T, data: D, description: string) {
   return z
     .strictObject({
       specversion: z.literal('1.0'),
-      id: z.string().min(1).meta({ description: 'Stable per article / per story version: deduplicate on (source, id).' }),
+      id: z.string().min(1).meta({ description: 'Stable per article / per story version / per story merge: deduplicate on (source, id).' }),
       source: z.string().min(1).meta({ description: 'URI-reference naming the emitting Storyline deployment.' }),
       type: z.literal(type),
       subject: z.string().min(1).meta({ description: 'Article id or story id.' }),
@@ -152,11 +200,17 @@ export const EVENT_SCHEMAS = {
   ),
   'story.created.v1': cloudEvent('story.created.v1', storySchema, 'A new story started (version 1).'),
   'story.updated.v1': cloudEvent('story.updated.v1', storySchema, 'A story gained an article: a new version.'),
+  'story.merged.v1': cloudEvent(
+    'story.merged.v1',
+    storyMergedDataSchema,
+    'Story repair: a story was merged into another (the survivor). The absorbed story id is no longer used; its articles are in the survivor.',
+  ),
 } as const;
 
 export type SchemaEventType = keyof typeof EVENT_SCHEMAS;
 export type ArticleEnrichedEvent = z.infer<(typeof EVENT_SCHEMAS)['article.enriched.v1']>;
 export type StoryEvent = z.infer<(typeof EVENT_SCHEMAS)['story.created.v1']>;
+export type StoryMergedEvent = z.infer<(typeof EVENT_SCHEMAS)['story.merged.v1']>;
 
 export class EventValidationError extends Error {
   constructor(
@@ -204,5 +258,6 @@ export type SchemaDriftChecks = [
   Assert<Exact<z.infer<typeof storySchema>, Story>>,
   Assert<Exact<z.infer<typeof assignmentReasonSchema>, AssignmentReason>>,
   Assert<Exact<z.infer<typeof eventArticleSchema>, EventArticle>>,
+  Assert<Exact<z.infer<typeof storyMergedDataSchema>, StoryMergedData>>,
   Assert<Exact<z.infer<typeof eventEntitySchema>, Flatten<Pick<ArticleEntity, 'entityId' | 'name' | 'type' | 'kind' | 'salience'>>>>,
 ];

@@ -165,3 +165,65 @@ describe('buildBriefing', () => {
     expect(single.briefing.timeline).toHaveLength(1);
   });
 });
+
+describe('buildBriefing with near-duplicates (wire copies, syndicated reprints)', () => {
+  const wire = ARTICLES[1];
+  const copy = (id: string, source: string, publishedAt: string, title: string): BriefingArticle => ({
+    ...wire,
+    id,
+    source,
+    publishedAt,
+    title,
+    url: `https://${id}.example/tencent`,
+    text: wire.text.replace('SHENZHEN (Meridian Wire) -', 'SHENZHEN -') + '\n\nThis story was first published by Meridian Wire.',
+    duplicateOf: wire.id,
+  });
+  const COPIES = [
+    copy('courier-copy', 'Silicon Courier', '2026-09-16T08:30:00Z', 'Tencent backs Chinese AI chips'),
+    copy('harbour-copy', 'Harbour Tech Daily', '2026-09-16T08:10:00Z', 'Tencent Cloud moves to Huawei, Cambricon chips'),
+    // An outlet with a report of its own that also ran the wire copy.
+    copy('ledger-copy', 'The Pacific Ledger', '2026-09-16T08:05:00Z', 'Tencent Cloud embraces domestic chips'),
+  ];
+  const built = buildBriefing(INPUT);
+  const withCopies = buildBriefing({ ...INPUT, articles: [...ARTICLES, ...COPIES] });
+
+  test('what the papers say: one line per independent report; copies are named on the original outlet’s line', () => {
+    const lines = withCopies.briefing.whatThePapersSay;
+    expect(lines.map((l) => l.source)).toEqual(['Meridian Wire', 'The Pacific Ledger', 'Capital Markets Review']);
+    // In order of publication; the Ledger carried the copy too, besides its own report.
+    expect(lines[0].alsoCarriedBy).toEqual(['The Pacific Ledger', 'Harbour Tech Daily', 'Silicon Courier']);
+    expect(lines[1].alsoCarriedBy).toBeUndefined();
+    expect(lines.map(({ alsoCarriedBy: _, ...rest }) => rest)).toEqual(built.briefing.whatThePapersSay);
+  });
+
+  test('copies do not weigh on the title or the lead, and no sentence is picked twice', () => {
+    expect(withCopies.title).toBe(built.title);
+    expect(withCopies.briefing.whatHappened).toEqual(built.briefing.whatHappened);
+    const picked = [...withCopies.briefing.whatHappened, ...withCopies.briefing.whatThePapersSay.map((l) => l.line)];
+    const normalised = picked.map((s) => s.replace(/\(Meridian Wire\) /, '').toLowerCase());
+    expect(new Set(normalised).size).toBe(picked.length);
+  });
+
+  test('unmarked, the same copies would each get a line of their own', () => {
+    const unmarked = buildBriefing({ ...INPUT, articles: [...ARTICLES, ...COPIES.map(({ duplicateOf: _, ...c }) => c)] });
+    expect(unmarked.briefing.whatThePapersSay.map((l) => l.source)).toHaveLength(5);
+  });
+
+  test('the timeline lists every article, copies marked with their original', () => {
+    expect(withCopies.briefing.timeline).toHaveLength(6);
+    expect(withCopies.briefing.timeline.filter((r) => r.duplicateOf).map((r) => [r.id, r.duplicateOf])).toEqual([
+      ['ledger-copy', 'wire-1'],
+      ['harbour-copy', 'wire-1'],
+      ['courier-copy', 'wire-1'],
+    ]);
+    expect(withCopies.briefing.timeline.find((r) => r.id === 'wire-1')).not.toHaveProperty('duplicateOf');
+  });
+
+  test('a copy whose original is not among the articles stands for the report', () => {
+    const orphan = buildBriefing({ ...INPUT, articles: [ARTICLES[0], COPIES[0]] });
+    expect(orphan.briefing.whatThePapersSay.map((l) => l.source)).toEqual(['Silicon Courier', 'The Pacific Ledger']);
+    expect(orphan.briefing.whatThePapersSay.every((l) => !l.alsoCarriedBy)).toBe(true);
+    // The verdict itself is kept: the original is just not at hand.
+    expect(orphan.briefing.timeline.find((r) => r.id === 'courier-copy')?.duplicateOf).toBe('wire-1');
+  });
+});

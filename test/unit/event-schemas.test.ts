@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { buildStoryEvent } from '../../src/publish/events';
+import { buildStoryEvent, buildStoryMergedEvent, EVENT_TYPES } from '../../src/publish/events';
 import { renderAsyncApi, renderSchemaFiles } from '../../src/publish/generate-schemas';
 import { EVENT_SCHEMAS, EventValidationError, validateEvent } from '../../src/publish/schemas';
 import type { Story } from '../../src/types';
@@ -64,6 +64,66 @@ test('a built event passes both the zod check and the committed JSON Schema', ()
   expect(validate.errors ?? validate(json)).toBe(true);
 });
 
+test('every event type publish emits has a schema, and every schema an event type', () => {
+  expect(Object.keys(EVENT_SCHEMAS).sort()).toEqual(Object.values(EVENT_TYPES).sort());
+});
+
+test('story.merged.v1 names the absorbed and the surviving story, and passes the committed JSON Schema', () => {
+  const absorbed: Story = { ...story, id: 's00000000000000ab', version: 3, title: 'Tencent Cloud and Chinese chips' };
+  const ajv = new Ajv2020({ allErrors: true });
+  addFormats(ajv);
+  const validate = ajv.compile(JSON.parse(readFileSync(path.join(SCHEMAS_DIR, 'story.merged.v1.json'), 'utf8')));
+
+  const ev = buildStoryMergedEvent('urn:storyline:test', story, absorbed.id, 'a42', absorbed);
+  const json = JSON.parse(ev.json);
+  expect(json).toEqual({
+    specversion: '1.0',
+    id: 'story-s00000000000000ab-into-s0123456789abcdef-v2',
+    source: 'urn:storyline:test',
+    type: 'story.merged.v1',
+    subject: 's00000000000000ab',
+    time: story.updatedAt,
+    datacontenttype: 'application/json',
+    data: {
+      absorbedStoryId: 's00000000000000ab',
+      absorbedVersion: 3,
+      title: 'Tencent Cloud and Chinese chips',
+      articleIds: ['a1'],
+      survivorStoryId: 's0123456789abcdef',
+      survivorVersion: 2,
+      bridgingArticleId: 'a42',
+    },
+  });
+  expect(validate.errors ?? validate(json)).toBe(true);
+  // The id is stable: a retried publish builds the same one. The absorbed record may be gone: ids only then.
+  expect(buildStoryMergedEvent('urn:storyline:test', story, absorbed.id, 'a42', absorbed).json).toBe(ev.json);
+  const bare = JSON.parse(buildStoryMergedEvent('urn:storyline:test', story, absorbed.id, 'a42').json);
+  expect(bare.data).toEqual({ absorbedStoryId: absorbed.id, survivorStoryId: story.id, survivorVersion: 2, bridgingArticleId: 'a42' });
+  expect(validate(bare)).toBe(true);
+  // Ids keep the story-…-v{n} form of the other story events.
+  expect(ev.id).toMatch(/^story-.+-v\d+$/);
+});
+
+test('the near-duplicate fields are optional additions to story.*.v1', () => {
+  const ajv = new Ajv2020({ allErrors: true });
+  addFormats(ajv);
+  const validate = ajv.compile(JSON.parse(readFileSync(path.join(SCHEMAS_DIR, 'story.updated.v1.json'), 'utf8')));
+  const withCopies: Story = {
+    ...story,
+    independentSources: 1,
+    articles: [...story.articles, { id: 'a2', title: 'T2', source: 'Other', url: 'https://example.org/a2', duplicateOf: 'a1' }],
+    sources: ['Other', 'Outlet'],
+    briefing: {
+      ...story.briefing,
+      whatThePapersSay: [{ ...story.briefing.whatThePapersSay[0], alsoCarriedBy: ['Other'] }],
+    },
+  };
+  for (const s of [story, withCopies]) {
+    const json = JSON.parse(buildStoryEvent('urn:storyline:test', s, false).json);
+    expect(validate.errors ?? validate(json)).toBe(true);
+  }
+});
+
 test('publish refuses an event that does not match its schema', () => {
   // A field the schema does not name: the schema would fall behind the code.
   expect(() => buildStoryEvent('urn:storyline:test', { ...story, extra: 1 } as Story, true)).toThrow(EventValidationError);
@@ -79,7 +139,7 @@ test('the AsyncAPI 3 document describes the stream channel and the webhook deliv
   expect(doc.channels.events.address).toBe('{prefix}:{stream}');
   for (const op of Object.values(doc.operations) as any[]) {
     expect(op.action).toBe('send');
-    expect(op.messages).toHaveLength(3);
+    expect(op.messages).toHaveLength(Object.keys(EVENT_SCHEMAS).length);
     // Every $ref resolves inside the document.
     for (const m of op.messages) expect(resolve(doc, m.$ref)).toBeDefined();
     expect(resolve(doc, op.channel.$ref)).toBeDefined();
