@@ -9,6 +9,11 @@ export interface RedisServerHandle {
   port: number;
   dir: string;
   stop(): Promise<void>;
+  /**
+   * Stops the server (SIGTERM, or SIGKILL with `hard`) and starts it again on
+   * the same port and data directory: with AOF on, it reloads what it had.
+   */
+  restart(opts?: { hard?: boolean; downMs?: number }): Promise<void>;
 }
 
 /** Asks the kernel for a free TCP port on loopback. */
@@ -72,27 +77,43 @@ export async function startRedisServer(opts: { bin?: string; appendonly?: boolea
   if (!redisServerAvailable(bin)) throw new Error(REDIS_INSTALL_HINT);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'storyline-redis-'));
   const port = await freePort();
-  const child = spawn(
-    bin,
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--dir',
-      dir,
-      '--save',
-      '',
-      '--appendonly',
-      opts.appendonly ? 'yes' : 'no',
-      '--maxmemory-policy',
-      'noeviction',
-      '--daemonize',
-      'no',
-    ],
-    { stdio: 'ignore', detached: false },
-  );
-  child.unref();
+  const spawnServer = () => {
+    const c = spawn(
+      bin,
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        dir,
+        '--save',
+        '',
+        '--appendonly',
+        opts.appendonly ? 'yes' : 'no',
+        // Every write reaches the AOF before the reply: a restart loses nothing a client was told succeeded.
+        '--appendfsync',
+        opts.appendonly ? 'always' : 'everysec',
+        '--maxmemory-policy',
+        'noeviction',
+        '--daemonize',
+        'no',
+      ],
+      { stdio: 'ignore', detached: false },
+    );
+    c.unref();
+    return c;
+  };
+  const kill = (c: ReturnType<typeof spawn>, signal: NodeJS.Signals) =>
+    new Promise<void>((resolve) => {
+      if (c.exitCode !== null || c.signalCode !== null) return resolve();
+      // The child is unref'd while running; hold the event loop until it has exited.
+      c.ref();
+      c.once('exit', () => resolve());
+      c.kill(signal);
+      setTimeout(() => c.kill('SIGKILL'), 3000).unref();
+    });
+  let child = spawnServer();
   await waitForPort(port, 10_000);
   let stopped = false;
   return {
@@ -102,15 +123,15 @@ export async function startRedisServer(opts: { bin?: string; appendonly?: boolea
     async stop() {
       if (stopped) return;
       stopped = true;
-      await new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        // The child is unref'd while running; hold the event loop until it has exited.
-        child.ref();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 3000).unref();
-      });
+      await kill(child, 'SIGTERM');
       rmSync(dir, { recursive: true, force: true });
+    },
+    async restart({ hard = false, downMs = 0 } = {}) {
+      if (stopped) throw new Error('redis-server was stopped');
+      await kill(child, hard ? 'SIGKILL' : 'SIGTERM');
+      if (downMs) await new Promise((r) => setTimeout(r, downMs));
+      child = spawnServer();
+      await waitForPort(port, 10_000);
     },
   };
 }
