@@ -16,7 +16,9 @@
  *   redis-server; INFO used_memory before and after, over the stories made.
  *
  * Env: CLUSTERING_DEV (data dir), BENCH_OPEN (comma list, default 1000,100000),
- * BENCH_REDIS_ARTICLES (default 4000).
+ * BENCH_REDIS_ARTICLES (default 4000), BENCH_PARTS (comma list of quality,
+ * throughput, redis; default all three), BENCH_MEASURED (adds timed per size,
+ * default 2000).
  */
 
 import { existsSync, readFileSync } from 'node:fs';
@@ -192,17 +194,21 @@ function throughput(): void {
     const t0 = process.hrtime.bigint();
     for (let s = 0; s < open; s++) c.add(syntheticArticle(s, 0, rand));
     const fill = Number(process.hrtime.bigint() - t0) / 1e9;
-    const measured = 2000;
+    const measured = Number(process.env.BENCH_MEASURED ?? 2000);
     // Half follow-ups to open stories, half new stories.
     const t1 = process.hrtime.bigint();
+    const cpu1 = process.cpuUsage();
     for (let i = 0; i < measured; i++) {
       const storyNo = i % 2 === 0 ? Math.floor(rand() * open) : open + i;
       c.add(syntheticArticle(storyNo, i + 1, rand));
     }
     const secs = Number(process.hrtime.bigint() - t1) / 1e9;
+    const cpu = process.cpuUsage(cpu1);
+    const cpuSecs = (cpu.user + cpu.system) / 1e6;
     const stories = c.stories().length;
     console.log(
       `open stories ${String(open).padStart(7)}: ${(measured / secs).toFixed(0)} articles/s over ${measured} adds ` +
+        `(${(measured / cpuSecs).toFixed(0)} per CPU-second) ` +
         `(${stories} stories after; filling took ${fill.toFixed(1)} s = ${(open / fill).toFixed(0)} articles/s; heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB)`,
     );
   }
@@ -247,9 +253,10 @@ async function redisMemory(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  quality();
-  throughput();
-  await redisMemory();
+  const parts = new Set((process.env.BENCH_PARTS ?? 'quality,throughput,redis').split(',').map((p) => p.trim()));
+  if (parts.has('quality')) quality();
+  if (parts.has('throughput')) throughput();
+  if (parts.has('redis')) await redisMemory();
 }
 
 main().catch((err) => {

@@ -2,11 +2,12 @@ import type { Job } from 'bullmq';
 import type { StorylineConfig } from '../config';
 import { jobIdFor } from '../queues';
 import { buildBriefing } from '../src/merge/briefing';
+import { groupDuplicates, independentSourceCount, shingleSignature, type ShingleSignature } from '../src/merge/near-duplicates';
 import { resolveMergeOptions, type MergeOptions } from '../src/merge/score';
 import { articleFeatures } from '../src/merge/features';
 import { MergeStore } from '../src/store/merge-store';
 import { entityById } from '../src/tag';
-import type { ArticleJobData, Briefing, PublishJobData, Story, StoryArticleRef } from '../src/types';
+import type { Article, ArticleEntity, ArticleJobData, Briefing, PublishJobData, Story, StoryArticleRef } from '../src/types';
 import { SCHEMA_VERSION } from '../src/types';
 import type { StageContext } from './context';
 
@@ -22,6 +23,37 @@ const RELATED_MIN_SHARED_ENTITIES = 2;
 const RELATED_MIN_ENTITY_OVERLAP = 0.25;
 const RELATED_MIN_TEXT_SIMILARITY = 0.05;
 
+/** What the briefing needs of a member article, with its shingle signature computed once. */
+interface BriefingMember {
+  article: Pick<Article, 'id' | 'title' | 'text' | 'source' | 'canonicalUrl' | 'publishedAt'>;
+  entities: ArticleEntity[];
+  signature: ShingleSignature;
+}
+
+/*
+ * Every article that joins a story re-reads the story's newest members to
+ * rebuild its briefing: without a cache that is up to 25 article reads, JSON
+ * parses and shingle signatures per job, the merge stage's biggest cost.
+ * Extracted articles do not change (a replayed extraction of the same article
+ * is not re-merged: its assignment stands), so a bounded per-process cache is
+ * safe; the worker stays stateless, a new process just starts cold.
+ */
+const MEMBER_CACHE_SIZE = 2_000;
+const memberCache = new Map<string, BriefingMember>();
+
+function rememberMember(a: Article, entities: ArticleEntity[]): BriefingMember {
+  const m: BriefingMember = {
+    article: { id: a.id, title: a.title, text: a.text, source: a.source, canonicalUrl: a.canonicalUrl, publishedAt: a.publishedAt },
+    entities,
+    signature: shingleSignature(a.text),
+  };
+  memberCache.delete(a.id);
+  memberCache.set(a.id, m);
+  // Map iteration is insertion order: the first key is the least recently stored.
+  if (memberCache.size > MEMBER_CACHE_SIZE) memberCache.delete(memberCache.keys().next().value as string);
+  return m;
+}
+
 export function mergeOptionsFrom(cfg: StorylineConfig): MergeOptions {
   return resolveMergeOptions({ threshold: cfg.merge.threshold, timeWindowMs: cfg.merge.windowHours * 3600_000 });
 }
@@ -29,12 +61,16 @@ export function mergeOptionsFrom(cfg: StorylineConfig): MergeOptions {
 /**
  * merge stage: assign the article to a story (single writer, see
  * src/store/merge-store.ts), rebuild the story's briefing, and hand the new
- * story version to publish.
+ * story version to publish. Members whose text is a copy of an earlier
+ * member's (wire copies, syndicated reprints; src/merge/near-duplicates.ts)
+ * are marked `duplicateOf` and do not count as independent reports. Stories
+ * absorbed by story repair leave the read-side indexes in the same MULTI, so
+ * the API no longer lists them (it redirects their ids via `merge:merged`).
  */
 export async function processMergeJob(job: Job<ArticleJobData>, ctx: StageContext): Promise<PublishJobData> {
   const { articleId } = job.data;
   const log = ctx.logger.child({ queue: 'merge', jobId: job.id, articleId });
-  const mergeStore = new MergeStore(ctx.redis, ctx.store.keys, mergeOptionsFrom(ctx.cfg));
+  const mergeStore = new MergeStore(ctx.redis, ctx.store.keys, mergeOptionsFrom(ctx.cfg), ctx.cfg.retention.recordTtlSec);
 
   // A retry after a crash between commit and enqueue: the assignment stands, just hand it on.
   const known = await mergeStore.getAssignment(articleId);
@@ -67,7 +103,7 @@ export async function processMergeJob(job: Job<ArticleJobData>, ctx: StageContex
   const absorbed = (await Promise.all(plan.merged.map((id) => ctx.store.getStory(id)))).filter((s): s is Story => !!s);
   const memberById = new Map<string, StoryArticleRef>();
   for (const a of [...(previous?.articles ?? []), ...absorbed.flatMap((s) => s.articles)]) if (a.id !== articleId) memberById.set(a.id, a);
-  const members = [...memberById.values(), ref];
+  let members = [...memberById.values(), ref];
 
   // Member texts for the briefing: the newest ones, this article included.
   const briefingIds = [...members]
@@ -75,29 +111,55 @@ export async function processMergeJob(job: Job<ArticleJobData>, ctx: StageContex
     .slice(0, BRIEFING_MEMBERS)
     .map((m) => m.id);
   const memberArticles = await Promise.all(
-    briefingIds.map(async (id) => {
-      if (id === articleId) return { article, entities };
+    briefingIds.map(async (id): Promise<BriefingMember | undefined> => {
+      if (id === articleId) return rememberMember(article, entities);
+      const cached = memberCache.get(id);
+      if (cached) {
+        memberCache.delete(id); // most recently used last
+        memberCache.set(id, cached);
+        return cached;
+      }
       try {
-        return { article: await ctx.store.getArticle(id), entities: await ctx.store.getTagged(id) };
+        const [a, e] = await Promise.all([ctx.store.getArticle(id), ctx.store.getTagged(id)]);
+        return rememberMember(a, e);
       } catch {
         return undefined; // expired member: it stays in the timeline, not in the briefing
       }
     }),
   );
 
-  const related = await relatedStories(ctx, plan.others, previous?.briefing.howWeGotHere ?? [], ctx.cfg, publishedAt);
+  const loaded = memberArticles.filter((m): m is BriefingMember => !!m);
+
+  // Near-duplicates among the members whose text is at hand; the others keep their earlier verdict.
+  const signatures = new Map<string, ShingleSignature>(loaded.map((m) => [m.article.id, m.signature]));
+  const duplicateOf = groupDuplicates(members.map((m) => ({ ...m, signature: signatures.get(m.id) })));
+  members = members.map((m) => {
+    const original = duplicateOf.get(m.id);
+    const updated: StoryArticleRef = { ...m, duplicateOf: original };
+    if (!original) delete updated.duplicateOf;
+    return updated;
+  });
+
+  const related = await relatedStories(
+    ctx,
+    mergeStore,
+    plan.storyId,
+    plan.others,
+    previous?.briefing.howWeGotHere ?? [],
+    ctx.cfg,
+    publishedAt,
+  );
   const built = buildBriefing({
-    articles: memberArticles
-      .filter((m): m is NonNullable<typeof m> => !!m)
-      .map(({ article: a, entities: e }) => ({
-        id: a.id,
-        title: a.title,
-        text: a.text,
-        source: a.source,
-        url: a.canonicalUrl,
-        publishedAt: a.publishedAt,
-        entities: e,
-      })),
+    articles: loaded.map(({ article: a, entities: e }) => ({
+      id: a.id,
+      title: a.title,
+      text: a.text,
+      source: a.source,
+      url: a.canonicalUrl,
+      publishedAt: a.publishedAt,
+      entities: e,
+      duplicateOf: duplicateOf.get(a.id),
+    })),
     related,
     cardFor: (id) => entityById(id),
   });
@@ -112,14 +174,16 @@ export async function processMergeJob(job: Job<ArticleJobData>, ctx: StageContex
     updatedAt: now,
     articles: members.sort((a, b) => (a.publishedAt ?? '').localeCompare(b.publishedAt ?? '')),
     sources: [...new Set(members.map((m) => m.source))].sort(),
+    independentSources: independentSourceCount(members),
     entities: built.entities,
     briefing: { ...built.briefing, timeline: members },
   };
 
-  await plan.commit(ctx.redis, (multi) =>
+  const keys = ctx.store.keys;
+  await plan.commit(ctx.redis, (multi) => {
     MergeStore.writeStory(
       multi,
-      ctx.store.keys,
+      keys,
       story,
       { reason: plan.reason, storyVersion: story.version },
       articleId,
@@ -129,8 +193,16 @@ export async function processMergeJob(job: Job<ArticleJobData>, ctx: StageContex
         snapshotTtlSec: Math.min(ctx.cfg.retention.recordTtlSec, 7 * 24 * 3600),
       },
       previous, // the per-entity/per-outlet indexes drop what the story no longer has
-    ),
-  );
+    );
+    // Absorbed stories are no longer live: out of the listings. Their records stay (the API redirects
+    // their ids to the survivor through merge:merged, which the plan writes), and publish reads them.
+    for (const gone of absorbed) {
+      if (gone.id === story.id) continue;
+      multi.zrem(keys.stories, gone.id);
+      for (const e of gone.entities) multi.zrem(keys.storiesByEntity(e.entityId), gone.id);
+      for (const src of gone.sources) multi.zrem(keys.storiesBySource(src), gone.id);
+    }
+  });
   const data: PublishJobData = { articleId, storyId: story.id, storyVersion: story.version, created: plan.created };
   await ctx.queues.publish.add('publish', data, { jobId: jobIdFor('publish', articleId) });
   log.info(
@@ -140,6 +212,8 @@ export async function processMergeJob(job: Job<ArticleJobData>, ctx: StageContex
       created: plan.created,
       score: Number(plan.reason.score.toFixed(3)),
       sharedTerms: plan.reason.sharedTerms.slice(0, 5),
+      ...(plan.merged.length ? { merged: plan.merged } : {}),
+      ...(duplicateOf.get(articleId) ? { duplicateOf: duplicateOf.get(articleId) } : {}),
     },
     plan.created ? 'story created' : 'article joined story',
   );
@@ -149,9 +223,13 @@ export async function processMergeJob(job: Job<ArticleJobData>, ctx: StageContex
 /**
  * "How we got here": earlier stories this article touched but did not join,
  * sharing salient entities or some text, within the related-stories horizon.
+ * A related story merged away since is shown as its survivor (and dropped if
+ * that is this story).
  */
 async function relatedStories(
   ctx: StageContext,
+  mergeStore: MergeStore,
+  storyId: string,
   others: Array<{ storyId: string; textSimilarity: number; entityOverlap: number; sharedEntities: string[]; lastAt?: number }>,
   previous: Briefing['howWeGotHere'],
   cfg: StorylineConfig,
@@ -165,7 +243,10 @@ async function relatedStories(
     .filter((o) => o.lastAt === undefined || (o.lastAt <= now && now - o.lastAt <= horizonMs))
     .sort((a, b) => b.entityOverlap + b.textSimilarity - (a.entityOverlap + a.textSimilarity))
     .slice(0, MAX_RELATED);
-  const ids = [...new Set([...previous.map((p) => p.storyId), ...picked.map((o) => o.storyId)])].slice(0, MAX_RELATED);
+  const candidates = await Promise.all(
+    [...previous.map((p) => p.storyId), ...picked.map((o) => o.storyId)].map((id) => mergeStore.resolveStory(id)),
+  );
+  const ids = [...new Set(candidates)].filter((id) => id !== storyId).slice(0, MAX_RELATED);
   // Re-read each related story: its title changes as it grows.
   const out: Briefing['howWeGotHere'] = [];
   for (const id of ids) {

@@ -9,18 +9,22 @@ import type { AssignmentReason } from '../types';
 import {
   addToStory,
   candidateKeys,
+  candidatePoolSize,
   decideAssignment,
   indexKeysForStory,
   mergeStoryStates,
+  reachMs,
   resolveMergeOptions,
+  selectCandidates,
   shouldMergeStories,
+  spanDistance,
   survivorFirst,
   withIdfCache,
   type ArticleFeatures,
   type CorpusStats,
   type MergeOptions,
   type StoryState,
-  type TermCell,
+  type TermTable,
 } from './score';
 import { articleFeatures } from './features';
 
@@ -60,20 +64,14 @@ export function createStoryClusterer(options: Partial<MergeOptions> & { tag?: En
   const { tag, ...mergeOptions } = options;
   const opts = resolveMergeOptions(mergeOptions);
 
-  /** term → its df cell; cells are long-lived, so story centroids can hold on to them (see CorpusStats.cell). */
-  const documentFrequency = new Map<string, TermCell>();
+  const terms = new DenseTermTable();
   let docCount = 0;
   const stats: CorpusStats = {
     get docCount() {
       return docCount;
     },
-    df: (term) => documentFrequency.get(term)?.df ?? 0,
-    cell: (term) => {
-      let cell = documentFrequency.get(term);
-      // A term no article has had (a signature-only name) gets a zero cell now, kept current from then on.
-      if (!cell) documentFrequency.set(term, (cell = { df: 0, logDf: 0 }));
-      return cell;
-    },
+    df: (term) => terms.df(term),
+    terms,
   };
 
   const storiesById = new Map<string, StoryState>();
@@ -98,13 +96,39 @@ export function createStoryClusterer(options: Partial<MergeOptions> & { tag?: En
    */
   const handleOf = new Map<string, number>();
   const idOf: string[] = [];
+  /** Per handle, a number ordered as the story id is (see idOrderKey), so ties need no string comparison. */
+  let orderKeys = new Float64Array(1024);
   let hitCounts = new Int32Array(1024);
+  /** Per handle, the story's span (NaN: undated), so candidate selection reads no story state. */
+  let firstAts = new Float64Array(1024).fill(NaN);
+  let lastAts = new Float64Array(1024).fill(NaN);
+  function setSpan(story: StoryState): void {
+    const h = handle(story.id);
+    if (h >= firstAts.length) {
+      const size = Math.max(h + 1, firstAts.length * 2);
+      const grow = (old: Float64Array) => {
+        const grown = new Float64Array(size).fill(NaN);
+        grown.set(old);
+        return grown;
+      };
+      firstAts = grow(firstAts);
+      lastAts = grow(lastAts);
+    }
+    firstAts[h] = story.firstAt ?? NaN;
+    lastAts[h] = story.lastAt ?? NaN;
+  }
   const touched: number[] = [];
   function handle(storyId: string): number {
     let h = handleOf.get(storyId);
     if (h === undefined) {
       handleOf.set(storyId, (h = idOf.length));
       idOf.push(storyId);
+      if (h >= orderKeys.length) {
+        const grown = new Float64Array(orderKeys.length * 2);
+        grown.set(orderKeys);
+        orderKeys = grown;
+      }
+      orderKeys[h] = idOrderKey(storyId);
     }
     return h;
   }
@@ -118,24 +142,42 @@ export function createStoryClusterer(options: Partial<MergeOptions> & { tag?: En
     }
     const counts = hitCounts;
     touched.length = 0;
-    const count = (handles: Iterable<number>) => {
-      for (const h of handles) if (counts[h]++ === 0) touched.push(h);
+    const count = (handles: Set<number> | undefined) => {
+      if (handles) for (const h of handles) if (counts[h]++ === 0) touched.push(h);
     };
     for (const id of keys.entityIds) count(entityIndex.get(id));
     for (const term of keys.terms) count(termIndex.get(term));
-    // Score only the stories that share the most keys; ties by id keep this deterministic.
+    // Score only the stories that share the most keys (by id on ties, deterministic); for a dated
+    // article, from a larger pool the ones it can still reach first (selectCandidates).
+    const order = orderKeys;
+    const before = (x: number, y: number) => {
+      if (counts[x] !== counts[y]) return counts[x] > counts[y];
+      // Smaller id first; the order keys decide unless equal or NaN, then the ids themselves.
+      if (order[x] < order[y]) return true;
+      if (order[x] > order[y]) return false;
+      return idOf[x] < idOf[y];
+    };
+    const best = (k: number): number[] => {
+      const top: number[] = [];
+      for (const h of touched) {
+        if (top.length === k && !before(h, top[k - 1])) continue;
+        let i = top.length === k ? k - 1 : top.length;
+        if (top.length < k) top.push(h);
+        for (; i > 0 && before(h, top[i - 1]); i--) top[i] = top[i - 1];
+        top[i] = h;
+      }
+      return top;
+    };
+    const at = features.publishedAt;
+    const distance = (h: number) => (at === undefined ? 0 : spanDistance(at, spanOf(firstAts, h), spanOf(lastAts, h)));
+    // The first maxCandidates of the pool; the whole pool only when one of them is out of reach.
     const k = opts.maxCandidates;
-    const before = (x: number, y: number) => counts[x] > counts[y] || (counts[x] === counts[y] && idOf[x] < idOf[y]);
-    const top: number[] = [];
-    for (const h of touched) {
-      if (top.length === k && !before(h, top[k - 1])) continue;
-      let i = top.length === k ? k - 1 : top.length;
-      if (top.length < k) top.push(h);
-      for (; i > 0 && before(h, top[i - 1]); i--) top[i] = top[i - 1];
-      top[i] = h;
-    }
+    let top = best(k);
+    const reach = reachMs(opts);
+    if (touched.length > k && top.some((h) => distance(h) > reach)) top = best(candidatePoolSize(features, opts));
+    const picked = k > 0 ? selectCandidates(top, distance, k, opts) : [];
     for (const h of touched) counts[h] = 0;
-    return k > 0 ? top.map((h) => storiesById.get(idOf[h]) as StoryState) : [];
+    return picked.map((h) => storiesById.get(idOf[h]) as StoryState);
   }
 
   function unindex(storyId: string): void {
@@ -173,11 +215,7 @@ export function createStoryClusterer(options: Partial<MergeOptions> & { tag?: En
       const features = articleFeatures({ ...article, entities: entitiesFor(article) });
       // Count the article before scoring so its own terms have a defined IDF.
       docCount++;
-      for (const term of features.terms.keys()) {
-        const cell = documentFrequency.get(term);
-        if (cell) cell.logDf = Math.log(++cell.df + 1);
-        else documentFrequency.set(term, { df: 1, logDf: Math.log(2) });
-      }
+      terms.countDocument(features.terms.keys());
 
       const now = withIdfCache(stats);
       const decision = decideAssignment(features, candidatesFor(features), now, opts);
@@ -199,6 +237,7 @@ export function createStoryClusterer(options: Partial<MergeOptions> & { tag?: En
         storyId = survivor.id;
       }
       storiesById.set(storyId, story);
+      setSpan(story);
       reindex(story, now);
       reasons.set(article.id, {
         storyId,
@@ -216,6 +255,71 @@ export function createStoryClusterer(options: Partial<MergeOptions> & { tag?: En
     merged: () => new Map([...mergedInto.keys()].map((id) => [id, resolve(id)])),
     stories: () => [...storiesById.values()],
   };
+}
+
+/** Document frequencies by dense term id (CorpusStats.terms): typed arrays, so a centroid walk touches no strings. */
+class DenseTermTable implements TermTable {
+  private readonly ids = new Map<string, number>();
+  /** The current article's terms: a small, cache-warm map consulted before the big one. */
+  private recent = new Map<string, number>();
+  private dfs = new Int32Array(1024);
+  logDf = new Float64Array(1024);
+  query = new Float64Array(1024);
+  sigQuery = new Float64Array(1024);
+
+  id(term: string): number {
+    let id = this.recent.get(term);
+    if (id !== undefined) return id;
+    id = this.ids.get(term);
+    if (id === undefined) {
+      this.ids.set(term, (id = this.ids.size));
+      if (id >= this.dfs.length) this.grow();
+    }
+    return id;
+  }
+
+  df(term: string): number {
+    const id = this.recent.get(term) ?? this.ids.get(term);
+    return id === undefined ? 0 : this.dfs[id];
+  }
+
+  /** One more document has these terms (distinct); they become the recent terms. */
+  countDocument(terms: Iterable<string>): void {
+    const recent = new Map<string, number>();
+    for (const term of terms) {
+      const id = this.id(term);
+      this.logDf[id] = Math.log(++this.dfs[id] + 1);
+      recent.set(term, id);
+    }
+    this.recent = recent;
+  }
+
+  private grow(): void {
+    const size = this.dfs.length * 2;
+    const grown = <T extends Int32Array | Float64Array>(old: T, next: T): T => {
+      next.set(old);
+      return next;
+    };
+    this.dfs = grown(this.dfs, new Int32Array(size));
+    this.logDf = grown(this.logDf, new Float64Array(size));
+    this.query = grown(this.query, new Float64Array(size));
+    this.sigQuery = grown(this.sigQuery, new Float64Array(size));
+  }
+}
+
+/** A span bound from the per-handle arrays: NaN (undated) as undefined. */
+function spanOf(times: Float64Array, h: number): number | undefined {
+  const t = times[h];
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/**
+ * A number ordered as story ids are, for ids of storyIdFor()'s shape ("s" and
+ * 16 hex digits): the first 13 hex digits, exact in a double. Other ids get
+ * NaN, which compares neither less nor greater, so the ids decide.
+ */
+function idOrderKey(id: string): number {
+  return /^s[0-9a-f]{16}$/.test(id) ? parseInt(id.slice(1, 14), 16) : NaN;
 }
 
 /** The tagger is another module and may be absent in a partial build; then there are no entities. */
@@ -245,8 +349,8 @@ class PostingIndex {
 
   constructor(private readonly limit: number) {}
 
-  get(key: string): Iterable<number> {
-    return this.postings.get(key) ?? [];
+  get(key: string): Set<number> | undefined {
+    return this.postings.get(key);
   }
 
   touchAll(storyId: number, keys: string[]): void {

@@ -4,7 +4,7 @@
  */
 
 import type { ArticleFeatures } from './score';
-import { signatureVector, termVector } from './terms';
+import { articleVectors } from './terms';
 
 export interface FeatureInput {
   id: string;
@@ -17,10 +17,11 @@ export interface FeatureInput {
 
 export function articleFeatures(input: FeatureInput): ArticleFeatures {
   const publishedAt = input.publishedAt ? Date.parse(input.publishedAt) : NaN;
+  const { terms, signature } = articleVectors(input.title, input.text);
   return {
     id: input.id,
-    terms: termVector(input.title, input.text),
-    signature: signatureVector(input.text),
+    terms,
+    signature,
     entities: input.entities.map((e) => ({ entityId: e.entityId, salience: e.salience })),
     publishedAt: Number.isNaN(publishedAt) ? undefined : publishedAt,
   };

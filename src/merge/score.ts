@@ -46,19 +46,29 @@ export interface CorpusStats {
   /** Memo of idf() for one decision (docCount and df fixed meanwhile). */
   idfCache?: Map<string, number>;
   /**
-   * Optional fast path for a store that keeps each term's df in a long-lived
-   * cell (the in-memory clusterer): the cell must stay current, with
-   * logDf === Math.log(df(term) + 1). Story centroid norms then walk cached
-   * cells instead of looking up df per term; the arithmetic is the same, so
-   * scores are bit-identical with and without cells (merge parity).
+   * Optional fast path for a store that keeps its df in a dense table (the
+   * in-memory clusterer): the table must stay current, with
+   * logDf[id(term)] === Math.log(df(term) + 1). Idf then needs no memo, and
+   * centroids are walked as cached id arrays instead of string-keyed lookups;
+   * the arithmetic is the same, so scores are bit-identical with and without
+   * a table (merge parity).
    */
-  cell?: (term: string) => TermCell | undefined;
+  terms?: TermTable;
 }
 
-/** A term's document frequency and Math.log(df + 1), kept current by the owner. */
-export interface TermCell {
-  df: number;
-  logDf: number;
+/** Document frequencies by dense term id, kept current by the owner (see CorpusStats.terms). */
+export interface TermTable {
+  /** The term's id; a term never seen gets one now (df 0) and keeps it. */
+  id(term: string): number;
+  /** Math.log(df + 1) by term id. The owner may replace the array as the table grows: read it afresh. */
+  readonly logDf: Float64Array;
+  /**
+   * Scratch for the scoring functions, by term id: during one decision the
+   * article's text (`query`) and signature (`sigQuery`) weights, 0 otherwise.
+   * Same length as logDf.
+   */
+  readonly query: Float64Array;
+  readonly sigQuery: Float64Array;
 }
 
 export interface MergeOptions {
@@ -89,6 +99,15 @@ export interface MergeOptions {
   timeWindowMs: number;
   /** Beyond the window the score decays as exp(-excess / timeDecayMs). */
   timeDecayMs: number;
+  /**
+   * Follow-ups: an article whose event signature agrees this much with the
+   * story's (same names, places, numbers) gets followUpWindowMs instead of
+   * timeWindowMs, so charges or a trial weeks later continue the story.
+   * Above 1 disables.
+   */
+  followUpSignatureSimilarity: number;
+  /** The no-penalty window for follow-ups (see followUpSignatureSimilarity). */
+  followUpWindowMs: number;
   /** Terms kept per story centroid (bounds story size in memory and in Redis). */
   topKTerms: number;
   /** Highest-weighted article terms used to look up candidate stories. */
@@ -101,8 +120,14 @@ export interface MergeOptions {
   indexEntities: number;
   /** Stories kept per index key, most recently updated first: bounds lookup cost on common keys. */
   postingLimit: number;
-  /** Stories scored per article, the ones hit by the most lookup keys. */
+  /** Stories scored per article, the ones hit by the most lookup keys (see selectCandidates). */
   maxCandidates: number;
+  /**
+   * For a dated article, how many stories (by hits, then id) selectCandidates
+   * looks through for maxCandidates the article can still reach. At most
+   * maxCandidates (or an undated article): the maxCandidates by hits and id.
+   */
+  candidatePool: number;
   /** Shared terms reported in an AssignmentReason. */
   reportedSharedTerms: number;
 }
@@ -130,6 +155,8 @@ export const DEFAULT_MERGE_OPTIONS: Readonly<MergeOptions> = Object.freeze({
   minEntitySalience: 0.2,
   timeWindowMs: 3 * DAY_MS,
   timeDecayMs: 2 * DAY_MS,
+  followUpSignatureSimilarity: 0.3,
+  followUpWindowMs: 30 * DAY_MS,
   topKTerms: 300,
   candidateTerms: 15,
   candidateEntities: 5,
@@ -137,6 +164,7 @@ export const DEFAULT_MERGE_OPTIONS: Readonly<MergeOptions> = Object.freeze({
   indexEntities: 10,
   postingLimit: 500,
   maxCandidates: 15,
+  candidatePool: 60,
   reportedSharedTerms: 8,
 });
 
@@ -147,9 +175,14 @@ export function resolveMergeOptions(options?: Partial<MergeOptions>): MergeOptio
 /**
  * Smoothed IDF, log((N + 1) / (df + 1)) + 1; never zero, so a term every
  * document shares still counts a little. Computed as idfBase(N) - log(df + 1)
- * so the cell path of centroidNorm() gives the very same bits.
+ * so the table path (CorpusStats.terms) gives the very same bits.
  */
 export function idf(term: string, stats: CorpusStats): number {
+  const table = stats.terms;
+  if (table) {
+    const id = table.id(term);
+    return idfBase(stats.docCount) - table.logDf[id];
+  }
   const cached = stats.idfCache?.get(term);
   if (cached !== undefined) return cached;
   const value = idfBase(stats.docCount) - Math.log(stats.df(term) + 1);
@@ -163,7 +196,7 @@ function idfBase(docCount: number): number {
 
 /** The same statistics with an idf memo, for the many cosines of one decision. */
 export function withIdfCache(stats: CorpusStats): CorpusStats {
-  return { docCount: stats.docCount, df: stats.df, idfCache: new Map(), ...(stats.cell ? { cell: stats.cell } : {}) };
+  return { docCount: stats.docCount, df: stats.df, idfCache: new Map(), ...(stats.terms ? { terms: stats.terms } : {}) };
 }
 
 export interface ArticleStoryScore {
@@ -181,18 +214,51 @@ export function scoreArticleToStory(
   stats: CorpusStats,
   opts: MergeOptions = DEFAULT_MERGE_OPTIONS,
 ): ArticleStoryScore {
-  const text = textCosine(a.terms, s.termSums, stats, opts.reportedSharedTerms);
-  const signature = a.signature && s.signatureSums ? textCosine(a.signature, s.signatureSums, stats, 0).similarity : 0;
+  const query = articleQuery(a, stats);
+  try {
+    const result = scoreQuery(query, a, s, stats, opts);
+    result.sharedTerms = sharedTerms(query.text, s.termSums, stats, opts.reportedSharedTerms);
+    return result;
+  } finally {
+    releaseQuery(query.text, stats);
+    if (query.signature) releaseQuery(query.signature, stats);
+  }
+}
+
+/** The article's text and signature vectors, weighted once for all the cosines of a decision. */
+function articleQuery(a: ArticleFeatures, stats: CorpusStats): { text: QueryVector; signature?: QueryVector } {
+  const text = prepareQuery(a.terms, stats, false);
+  return a.signature ? { text, signature: prepareQuery(a.signature, stats, true) } : { text };
+}
+
+/** scoreArticleToStory without the shared terms (only the chosen story's are reported). */
+function scoreQuery(
+  query: { text: QueryVector; signature?: QueryVector },
+  a: ArticleFeatures,
+  s: StoryState,
+  stats: CorpusStats,
+  opts: MergeOptions,
+): ArticleStoryScore {
+  const text = cosine(query.text, s.termSums, stats);
+  const signature = query.signature && s.signatureSums ? cosine(query.signature, s.signatureSums, stats) : 0;
   const entities = entityCosine(a, s, opts.minEntitySalience);
-  const decay = timeDecay(a.publishedAt, s, opts);
+  const signatureSimilarity = a.signature?.size && s.signatureSums && hasKeys(s.signatureSums) ? signature : undefined;
+  const followUp = signatureSimilarity !== undefined && signatureSimilarity >= opts.followUpSignatureSimilarity;
+  const decay = timeDecay(a.publishedAt, s, followUp ? Math.max(opts.timeWindowMs, opts.followUpWindowMs) : opts.timeWindowMs, opts);
   return {
-    score: decay * (text.similarity + opts.entityWeight * entities.similarity),
-    textSimilarity: text.similarity,
-    signatureSimilarity: a.signature?.size && s.signatureSums && Object.keys(s.signatureSums).length ? signature : undefined,
+    score: decay * (text + opts.entityWeight * entities.similarity),
+    textSimilarity: text,
+    signatureSimilarity,
     entityOverlap: entities.similarity,
     sharedEntities: entities.shared,
-    sharedTerms: text.shared,
+    sharedTerms: [],
   };
+}
+
+/** Whether the record has an own key, without listing them all. */
+function hasKeys(record: Record<string, number>): boolean {
+  for (const key in record) if (Object.hasOwn(record, key)) return true;
+  return false;
 }
 
 /**
@@ -210,22 +276,29 @@ export function decideAssignment(
   const { threshold, minTextSimilarity } = thresholdsFor(a, opts);
   stats = stats.idfCache ? stats : withIdfCache(stats);
   const eligibleIds: Array<[string, number]> = [];
-  for (const story of candidates) {
-    const result = scoreArticleToStory(a, story, stats, opts);
-    const eligible =
-      result.score >= threshold &&
-      result.textSimilarity >= minTextSimilarity &&
-      (result.signatureSimilarity === undefined || result.signatureSimilarity >= opts.minSignatureSimilarity);
-    if (eligible) eligibleIds.push([story.id, result.score]);
-    // Eligible beats ineligible, then higher score, then smaller id: independent of candidate order.
-    const better =
-      !best ||
-      (eligible !== best.eligible
-        ? eligible
-        : result.score !== best.result.score
-          ? result.score > best.result.score
-          : story.id < best.story.id);
-    if (better) best = { story, result, eligible };
+  const query = articleQuery(a, stats);
+  try {
+    for (const story of candidates) {
+      const result = scoreQuery(query, a, story, stats, opts);
+      const eligible =
+        result.score >= threshold &&
+        result.textSimilarity >= minTextSimilarity &&
+        (result.signatureSimilarity === undefined || result.signatureSimilarity >= opts.minSignatureSimilarity);
+      if (eligible) eligibleIds.push([story.id, result.score]);
+      // Eligible beats ineligible, then higher score, then smaller id: independent of candidate order.
+      const better =
+        !best ||
+        (eligible !== best.eligible
+          ? eligible
+          : result.score !== best.result.score
+            ? result.score > best.result.score
+            : story.id < best.story.id);
+      if (better) best = { story, result, eligible };
+    }
+    if (best) best.result.sharedTerms = sharedTerms(query.text, best.story.termSums, stats, opts.reportedSharedTerms);
+  } finally {
+    releaseQuery(query.text, stats);
+    if (query.signature) releaseQuery(query.signature, stats);
   }
   const reason = { ...(best?.result ?? { score: 0, textSimilarity: 0, entityOverlap: 0, sharedEntities: [], sharedTerms: [] }), threshold };
   const storyId = best?.eligible ? best.story.id : null;
@@ -251,17 +324,10 @@ export function shouldMergeStories(
   opts: MergeOptions = DEFAULT_MERGE_OPTIONS,
 ): { merge: boolean; similarity: number } {
   if (opts.repairThreshold <= 0) return { merge: false, similarity: 0 };
-  const terms = new Map(Object.entries(absorbed.termSums));
-  const similarity = textCosine(terms, survivor.termSums, stats, 0).similarity;
+  const similarity = centroidCosine(absorbed.termSums, survivor.termSums, stats);
   let signatureOk = true;
-  if (
-    survivor.signatureSums &&
-    absorbed.signatureSums &&
-    Object.keys(survivor.signatureSums).length &&
-    Object.keys(absorbed.signatureSums).length
-  ) {
-    const sig = textCosine(new Map(Object.entries(absorbed.signatureSums)), survivor.signatureSums, stats, 0).similarity;
-    signatureOk = sig >= opts.repairMinSignatureSimilarity;
+  if (survivor.signatureSums && absorbed.signatureSums && hasKeys(survivor.signatureSums) && hasKeys(absorbed.signatureSums)) {
+    signatureOk = centroidCosine(absorbed.signatureSums, survivor.signatureSums, stats) >= opts.repairMinSignatureSimilarity;
   }
   return { merge: signatureOk && similarity >= opts.repairThreshold, similarity };
 }
@@ -279,20 +345,15 @@ export function survivorFirst(x: StoryState, y: StoryState): [StoryState, StoryS
 
 /** The story `survivor` after absorbing `absorbed` (sums add up; the survivor keeps its id). Never mutates. */
 export function mergeStoryStates(survivor: StoryState, absorbed: StoryState, opts: MergeOptions = DEFAULT_MERGE_OPTIONS): StoryState {
-  const add = (x: Record<string, number> | undefined, y: Record<string, number> | undefined): Record<string, number> => {
-    const out: Record<string, number> = { ...x };
-    for (const k in y) out[k] = (out[k] ?? 0) + y[k];
-    return out;
-  };
+  const add = (x: Record<string, number> | undefined, y: Record<string, number> | undefined, k = Infinity) =>
+    addSums(x, Object.entries(y ?? {}), k);
   const times = [survivor.firstAt, survivor.lastAt, absorbed.firstAt, absorbed.lastAt].filter((t): t is number => t !== undefined);
   const signature =
-    survivor.signatureSums || absorbed.signatureSums
-      ? pruneTopK(add(survivor.signatureSums, absorbed.signatureSums), opts.topKTerms)
-      : undefined;
+    survivor.signatureSums || absorbed.signatureSums ? add(survivor.signatureSums, absorbed.signatureSums, opts.topKTerms) : undefined;
   return {
     id: survivor.id,
     articleCount: survivor.articleCount + absorbed.articleCount,
-    termSums: pruneTopK(add(survivor.termSums, absorbed.termSums), opts.topKTerms),
+    termSums: add(survivor.termSums, absorbed.termSums, opts.topKTerms),
     ...(signature ? { signatureSums: signature } : {}),
     entityWeights: add(survivor.entityWeights, absorbed.entityWeights),
     firstAt: times.length ? Math.min(...times) : undefined,
@@ -318,15 +379,8 @@ export function addToStory(
   newId: string,
   opts: MergeOptions = DEFAULT_MERGE_OPTIONS,
 ): StoryState {
-  const termSums: Record<string, number> = { ...s?.termSums };
-  for (const [term, tf] of a.terms) termSums[term] = (termSums[term] ?? 0) + tf;
-
-  let signatureSums: Record<string, number> | undefined;
-  if (a.signature) {
-    signatureSums = { ...s?.signatureSums };
-    for (const [term, tf] of a.signature) signatureSums[term] = (signatureSums[term] ?? 0) + tf;
-    signatureSums = pruneTopK(signatureSums, opts.topKTerms);
-  }
+  const termSums = addSums(s?.termSums, a.terms, opts.topKTerms);
+  const signatureSums = a.signature ? addSums(s?.signatureSums, a.signature, opts.topKTerms) : undefined;
 
   const entityWeights: Record<string, number> = { ...s?.entityWeights };
   for (const e of a.entities) {
@@ -337,7 +391,7 @@ export function addToStory(
   return {
     id: s?.id ?? newId,
     articleCount: (s?.articleCount ?? 0) + 1,
-    termSums: pruneTopK(termSums, opts.topKTerms),
+    termSums,
     ...(signatureSums ? { signatureSums } : {}),
     entityWeights,
     firstAt: times.length ? Math.min(...times) : undefined,
@@ -366,6 +420,70 @@ export function candidateKeys(
 }
 
 /**
+ * How many stories, in (hits desc, id asc) order, a caller hands to
+ * selectCandidates: maxCandidates for an undated article (nothing to rank the
+ * ties by), else candidatePool (at least maxCandidates).
+ */
+export function candidatePoolSize(a: ArticleFeatures, opts: MergeOptions = DEFAULT_MERGE_OPTIONS): number {
+  return a.publishedAt === undefined ? opts.maxCandidates : Math.max(opts.maxCandidates, opts.candidatePool);
+}
+
+/**
+ * How far `publishedAt` lies outside the span [firstAt, lastAt] (0 inside it,
+ * or when either side is undated): the distance timeDecay() penalises.
+ */
+export function spanDistance(publishedAt: number | undefined, firstAt: number | undefined, lastAt: number | undefined): number {
+  if (publishedAt === undefined || firstAt === undefined || lastAt === undefined) return 0;
+  return Math.max(0, firstAt - publishedAt, publishedAt - lastAt);
+}
+
+/**
+ * The span distance beyond which no article can join a story: even a perfect
+ * match (text and entity cosines 1) in the follow-up window decays below the
+ * lowest threshold thresholdsFor() can give.
+ */
+export function reachMs(opts: MergeOptions = DEFAULT_MERGE_OPTIONS): number {
+  const window = Math.max(opts.timeWindowMs, opts.followUpWindowMs);
+  const lowest = Math.min(opts.minThreshold, opts.threshold);
+  const best = 1 + Math.max(0, opts.entityWeight);
+  return lowest > 0 ? window + opts.timeDecayMs * Math.log(best / lowest) : Infinity;
+}
+
+/**
+ * The stories to score, from a pool in (hits desc, id asc) order (see
+ * candidatePoolSize): the first k the article can still reach (spanDistance
+ * within reachMs), then, to fill up, the unreachable ones, then those whose
+ * state is missing (distance undefined), each in pool order. A stream that
+ * repeats itself (quarterly results, a weekly briefing, the load corpus's
+ * seasons) fills many stories with the same words and as many hits; by hits
+ * and id alone the one that can still receive the article was often left out.
+ * An unreachable story can never be joined, so ranking it last changes no
+ * assignment except by freeing its place. When the pool's first k are all
+ * reachable they are the pick, so a caller may look no further. The in-memory
+ * clusterer and the Redis worker both pick through this.
+ */
+export function selectCandidates<T>(
+  pool: readonly T[],
+  distanceOf: (x: T) => number | undefined,
+  k: number,
+  opts: MergeOptions = DEFAULT_MERGE_OPTIONS,
+): T[] {
+  if (pool.length <= k) return pool.slice();
+  const reach = reachMs(opts);
+  const picked: T[] = [];
+  const unreachable: T[] = [];
+  const missing: T[] = [];
+  for (let i = 0; i < pool.length && picked.length < k; i++) {
+    const distance = distanceOf(pool[i]);
+    if (distance === undefined) missing.push(pool[i]);
+    else if (distance > reach) unreachable.push(pool[i]);
+    else picked.push(pool[i]);
+  }
+  for (const rest of [unreachable, missing]) for (let i = 0; i < rest.length && picked.length < k; i++) picked.push(rest[i]);
+  return picked;
+}
+
+/**
  * Keys under which a story should be indexed now. IDF drifts as the corpus
  * grows, so callers replace the story's previous keys with these.
  */
@@ -374,7 +492,7 @@ export function indexKeysForStory(
   stats: CorpusStats,
   opts: MergeOptions = DEFAULT_MERGE_OPTIONS,
 ): { entityIds: string[]; terms: string[] } {
-  const weighted = Object.entries(s.termSums).map(([term, sum]): [string, number] => [term, sum * idf(term, stats)]);
+  const weighted = weightedCentroid(s.termSums, stats);
   return {
     entityIds: topKeys(Object.entries(s.entityWeights), opts.indexEntities),
     terms: topKeys(weighted, opts.indexTerms),
@@ -413,88 +531,161 @@ function topKeys(weighted: Iterable<[string, number]>, k: number): string[] {
   return top.map(([key]) => key);
 }
 
-function pruneTopK(sums: Record<string, number>, k: number): Record<string, number> {
-  const entries = Object.entries(sums);
-  if (entries.length <= k) return sums;
-  return Object.fromEntries(entries.sort(byWeightThenKey).slice(0, k));
+/**
+ * `prev` plus `add` (summed per key), pruned to the k heaviest (byWeightThenKey).
+ * The same keys, values and key order as spreading `prev` into a new object,
+ * adding to it and, when over k, sorting its entries; built through a Map
+ * because adding keys to a large object (dictionary mode) and Object.entries()
+ * on it are several times slower.
+ */
+function addSums(prev: Record<string, number> | undefined, add: Iterable<[string, number]>, k: number): Record<string, number> {
+  const acc = new Map<string, number>();
+  if (prev) for (const key of Object.keys(prev)) acc.set(key, prev[key]);
+  for (const [key, value] of add) acc.set(key, (acc.get(key) ?? 0) + value);
+  const entries = acc.size > k ? [...acc].sort(byWeightThenKey).slice(0, k) : acc;
+  const out: Record<string, number> = {};
+  for (const [key, value] of entries) out[key] = value;
+  return out;
 }
 
-function textCosine(
-  terms: Map<string, number>,
-  sums: Record<string, number>,
-  stats: CorpusStats,
-  reported: number,
-): { similarity: number; shared: string[] } {
-  let dot = 0;
-  let articleNorm = 0;
-  const contributions: Array<[string, number]> | undefined = reported > 0 ? [] : undefined;
+/**
+ * A vector on the article side of a cosine, weighted (tf × idf) once per
+ * decision. With a term table the weights also sit in its scratch array
+ * (`query`, or `sigQuery` for a signature), so a cosine walks the centroid's
+ * cached term ids and reads the article weight next to the idf.
+ */
+interface QueryVector {
+  weights: Map<string, number>;
+  /** Squared norm. */
+  norm: number;
+  signature: boolean;
+  /** Term ids whose scratch slot holds the weights (table path only), cleared by releaseQuery(). */
+  ids?: number[];
+}
+
+function prepareQuery(terms: Iterable<[string, number]>, stats: CorpusStats, signature: boolean): QueryVector {
+  const weights = new Map<string, number>();
+  let norm = 0;
+  const table = stats.terms;
+  const ids: number[] | undefined = table ? [] : undefined;
+  const base = idfBase(stats.docCount);
   for (const [term, tf] of terms) {
-    const w = idf(term, stats);
-    const articleWeight = tf * w;
-    articleNorm += articleWeight * articleWeight;
-    const sum = sums[term];
-    if (sum !== undefined) {
-      const product = articleWeight * sum * w;
-      dot += product;
-      contributions?.push([term, product]);
+    let weight: number;
+    if (table && ids) {
+      // idf() by the table, without looking the term up twice.
+      const id = table.id(term);
+      weight = tf * (base - table.logDf[id]);
+      (signature ? table.sigQuery : table.query)[id] = weight;
+      ids.push(id);
+    } else weight = tf * idf(term, stats);
+    norm += weight * weight;
+    weights.set(term, weight);
+  }
+  return { weights, norm, signature, ids };
+}
+
+function releaseQuery(q: QueryVector, stats: CorpusStats): void {
+  if (!q.ids || !stats.terms) return;
+  const scratch = q.signature ? stats.terms.sigQuery : stats.terms.query;
+  for (const id of q.ids) scratch[id] = 0;
+}
+
+/**
+ * Cosine between a weighted vector and a centroid (sums of member
+ * frequencies, weighted by the current idf). The centroid's norm depends on
+ * every one of its terms' current idf, so it cannot be stored with the story:
+ * it is computed here, in the same loop as the dot product. Both paths walk
+ * the centroid in the same (for-in) order with the same arithmetic, so the
+ * table path gives the very same bits as the plain one (merge parity).
+ */
+function cosine(q: QueryVector, sums: Record<string, number>, stats: CorpusStats): number {
+  let dot = 0;
+  let norm = 0;
+  const table = q.ids && stats.terms;
+  if (table) {
+    const { ids, sums: values } = centroidOf(sums, table);
+    // Read after centroidOf(), which may grow the table.
+    const logDf = table.logDf;
+    const scratch = q.signature ? table.sigQuery : table.query;
+    const base = idfBase(stats.docCount);
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      const x = values[i] * (base - logDf[id]);
+      norm += x * x;
+      const weight = scratch[id];
+      if (weight !== 0) dot += weight * x;
+    }
+  } else {
+    for (const term in sums) {
+      const x = sums[term] * idf(term, stats);
+      norm += x * x;
+      const weight = q.weights.get(term);
+      if (weight !== undefined) dot += weight * x;
     }
   }
-  if (dot === 0) return { similarity: 0, shared: [] };
-  return {
-    similarity: dot / Math.sqrt(articleNorm * centroidNorm(sums, stats)),
-    shared: contributions ? topKeys(contributions, reported) : [],
-  };
+  return dot === 0 ? 0 : dot / Math.sqrt(q.norm * norm);
 }
 
-/** A centroid's terms and sums as arrays, with the df cells of one store (see CorpusStats.cell). */
-interface CentroidCells {
-  cell: NonNullable<CorpusStats['cell']>;
-  cells: TermCell[];
+/** Cosine between two centroids (story repair), the first one weighted as an article would be. */
+function centroidCosine(x: Record<string, number>, y: Record<string, number>, stats: CorpusStats): number {
+  const q = prepareQuery(Object.entries(x), stats, false);
+  try {
+    return cosine(q, y, stats);
+  } finally {
+    releaseQuery(q, stats);
+  }
+}
+
+/** The terms that contribute most to the cosine, for the AssignmentReason. */
+function sharedTerms(q: QueryVector, sums: Record<string, number>, stats: CorpusStats, reported: number): string[] {
+  if (reported <= 0) return [];
+  const contributions: Array<[string, number]> = [];
+  for (const [term, weight] of q.weights) {
+    const sum = sums[term];
+    if (sum !== undefined) contributions.push([term, weight * (sum * idf(term, stats))]);
+  }
+  return topKeys(contributions, reported);
+}
+
+/** A centroid's term ids in one term table and its sums, in for-in order. */
+interface CentroidArrays {
+  table: TermTable;
+  ids: Int32Array;
   sums: Float64Array;
 }
 
 /** Keyed by the sums object: story states are never mutated, so their sums are fixed. */
-const centroidCells = new WeakMap<Record<string, number>, CentroidCells>();
+const centroidArrays = new WeakMap<Record<string, number>, CentroidArrays>();
 
-function cellsFor(sums: Record<string, number>, cell: NonNullable<CorpusStats['cell']>): CentroidCells | undefined {
-  const cached = centroidCells.get(sums);
-  if (cached && cached.cell === cell) return cached;
-  const cells: TermCell[] = [];
-  const values: number[] = [];
-  for (const term in sums) {
-    const c = cell(term);
-    if (!c) return undefined;
-    cells.push(c);
-    values.push(sums[term]);
+function centroidOf(sums: Record<string, number>, table: TermTable): CentroidArrays {
+  const cached = centroidArrays.get(sums);
+  if (cached && cached.table === table) return cached;
+  const terms = Object.keys(sums);
+  const ids = new Int32Array(terms.length);
+  const values = new Float64Array(terms.length);
+  for (let i = 0; i < terms.length; i++) {
+    ids[i] = table.id(terms[i]);
+    values[i] = sums[terms[i]];
   }
-  const built = { cell, cells, sums: Float64Array.from(values) };
-  centroidCells.set(sums, built);
+  const built = { table, ids, sums: values };
+  centroidArrays.set(sums, built);
   return built;
 }
 
-/**
- * Squared TF-IDF norm of a centroid. It depends on every centroid term's
- * current idf, so it cannot be stored with the story; with df cells it costs a
- * multiply-add per term instead of a hash lookup and a log. Both paths add the
- * same terms in the same (for-in) order with the same arithmetic.
- */
-function centroidNorm(sums: Record<string, number>, stats: CorpusStats): number {
-  let norm = 0;
-  const cached = stats.cell && cellsFor(sums, stats.cell);
-  if (cached) {
-    const base = idfBase(stats.docCount);
-    const { cells, sums: values } = cached;
-    for (let i = 0; i < cells.length; i++) {
-      const w = values[i] * (base - cells[i].logDf);
-      norm += w * w;
-    }
-    return norm;
-  }
+/** A centroid's terms with their TF-IDF weights (sum × current idf), in for-in order. */
+function weightedCentroid(sums: Record<string, number>, stats: CorpusStats): Array<[string, number]> {
+  const table = stats.terms;
+  if (!table) return Object.entries(sums).map(([term, sum]): [string, number] => [term, sum * idf(term, stats)]);
+  const { ids, sums: values } = centroidOf(sums, table);
+  const logDf = table.logDf;
+  const base = idfBase(stats.docCount);
+  const out = new Array<[string, number]>(ids.length);
+  let i = 0;
   for (const term in sums) {
-    const w = sums[term] * idf(term, stats);
-    norm += w * w;
+    out[i] = [term, values[i] * (base - logDf[ids[i]])];
+    i++;
   }
-  return norm;
+  return out;
 }
 
 function entityCosine(a: ArticleFeatures, s: StoryState, minSalience: number): { similarity: number; shared: string[] } {
@@ -519,9 +710,9 @@ function entityCosine(a: ArticleFeatures, s: StoryState, minSalience: number): {
   };
 }
 
-function timeDecay(publishedAt: number | undefined, s: StoryState, opts: MergeOptions): number {
+function timeDecay(publishedAt: number | undefined, s: StoryState, windowMs: number, opts: MergeOptions): number {
   if (publishedAt === undefined || s.firstAt === undefined || s.lastAt === undefined) return 1;
   const distance = Math.max(0, s.firstAt - publishedAt, publishedAt - s.lastAt);
-  const excess = distance - opts.timeWindowMs;
+  const excess = distance - windowMs;
   return excess <= 0 ? 1 : Math.exp(-excess / opts.timeDecayMs);
 }

@@ -81,8 +81,19 @@ export const DEFAULT_TERM_WEIGHTS: Readonly<TermWeights> = Object.freeze({ title
 const CASED_TOKEN = /[\p{L}\p{N}]+|[.!?]["'\u201d\u2019)]*\s/gu;
 const UPPER_START = /^\p{Lu}/u;
 
-/** Weighted counts of the stemmed content tokens of a text; sentence-initial capitals are not names. */
-function addCounts(counts: Map<string, number>, text: string, base: number, w: TermWeights, onlySignature = false): void {
+/**
+ * Weighted counts of the stemmed content tokens of a text; sentence-initial
+ * capitals are not names. With `signature`, names and numbers are also counted
+ * there (weight 1), as signatureVector() would.
+ */
+function addCounts(
+  counts: Map<string, number>,
+  text: string,
+  base: number,
+  w: TermWeights,
+  onlySignature = false,
+  signature?: Map<string, number>,
+): void {
   let sentenceStart = true;
   for (const match of text.matchAll(CASED_TOKEN)) {
     const raw = match[0];
@@ -102,7 +113,14 @@ function addCounts(counts: Map<string, number>, text: string, base: number, w: T
     else if (proper) weight *= w.proper;
     const t = stem(token);
     counts.set(t, (counts.get(t) ?? 0) + weight);
+    if (signature && (numeric || proper)) signature.set(t, (signature.get(t) ?? 0) + 1);
   }
+}
+
+function sublinear(counts: Map<string, number>): Map<string, number> {
+  const vector = new Map<string, number>();
+  for (const [term, tf] of counts) vector.set(term, 1 + Math.log(Math.max(tf, 1)));
+  return vector;
 }
 
 /** Sublinear term frequencies (1 + ln tf) of title (weighted) and body. */
@@ -110,16 +128,21 @@ export function termVector(title: string, text: string, weights: TermWeights = D
   const counts = new Map<string, number>();
   addCounts(counts, title, weights.title, { ...weights, proper: 1 });
   addCounts(counts, text, 1, weights);
-  const vector = new Map<string, number>();
-  for (const [term, tf] of counts) vector.set(term, 1 + Math.log(Math.max(tf, 1)));
-  return vector;
+  return sublinear(counts);
 }
 
 /** Event signature: sublinear counts of the body's names (capitalised mid-sentence) and numbers. */
 export function signatureVector(text: string): Map<string, number> {
   const counts = new Map<string, number>();
   addCounts(counts, text, 1, { title: 1, proper: 1, numeric: 1 }, true);
-  const vector = new Map<string, number>();
-  for (const [term, tf] of counts) vector.set(term, 1 + Math.log(Math.max(tf, 1)));
-  return vector;
+  return sublinear(counts);
+}
+
+/** termVector(title, text) and signatureVector(text), the same maps, in one pass over the body. */
+export function articleVectors(title: string, text: string): { terms: Map<string, number>; signature: Map<string, number> } {
+  const counts = new Map<string, number>();
+  const signature = new Map<string, number>();
+  addCounts(counts, title, DEFAULT_TERM_WEIGHTS.title, { ...DEFAULT_TERM_WEIGHTS, proper: 1 });
+  addCounts(counts, text, 1, DEFAULT_TERM_WEIGHTS, false, signature);
+  return { terms: sublinear(counts), signature: sublinear(signature) };
 }

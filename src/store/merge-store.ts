@@ -1,12 +1,16 @@
 import type { Redis } from 'ioredis';
 import {
   candidateKeys,
+  candidatePoolSize,
   decideAssignment,
   addToStory,
   indexKeysForStory,
   mergeStoryStates,
+  reachMs,
   scoreArticleToStory,
+  selectCandidates,
   shouldMergeStories,
+  spanDistance,
   survivorFirst,
   withIdfCache,
   type ArticleFeatures,
@@ -68,6 +72,13 @@ export class MergeStore {
     private readonly redis: Redis,
     private readonly keys: Keyspace,
     private readonly opts: MergeOptions,
+    /**
+     * How long a story's index entries live after its last update: the story
+     * record's TTL. A state that outlived its story would let a late article
+     * restart the story at version 1; postings of terms no story uses any more
+     * expire with it. Undefined: kept forever (tests, the parity bench).
+     */
+    private readonly stateTtlSec?: number,
   ) {}
 
   /** Follows story-repair merges to the surviving story id. */
@@ -121,12 +132,23 @@ export class MergeStore {
     const postings = ((await pipe.exec()) ?? []).map(([, ids]) => (ids as string[]) ?? []);
     const hits = new Map<string, number>();
     for (const ids of postings) for (const id of ids) hits.set(id, (hits.get(id) ?? 0) + 1);
-    const candidateIds = [...hits]
-      .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
-      .slice(0, this.opts.maxCandidates)
-      .map(([id]) => id);
-    const stored = await this.loadStates(candidateIds);
-    const candidates = candidateIds.map((id) => stored.get(id)?.state).filter((s): s is StoryState => !!s);
+    // The same pick as the in-memory clusterer (selectCandidates). Posting scores are wall-clock
+    // touch times, not story times, so the spans come from the states: the first maxCandidates', and
+    // only when one of those is out of the article's reach, the rest of the pool's.
+    const k = this.opts.maxCandidates;
+    const pool = [...hits].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).slice(0, candidatePoolSize(features, this.opts));
+    const stored = await this.loadStates(pool.slice(0, k).map(([id]) => id));
+    const distance = (id: string) => {
+      const s = stored.get(id)?.state;
+      return s ? spanDistance(features.publishedAt, s.firstAt, s.lastAt) : undefined;
+    };
+    const reach = reachMs(this.opts);
+    if (pool.slice(0, k).some(([id]) => (distance(id) ?? Infinity) > reach)) {
+      for (const [id, s] of await this.loadStates(pool.slice(k).map(([id]) => id))) stored.set(id, s);
+    } else pool.length = Math.min(pool.length, k);
+    const candidates = selectCandidates(pool, ([id]) => distance(id), k, this.opts)
+      .map(([id]) => stored.get(id)?.state)
+      .filter((s): s is StoryState => !!s);
 
     // Second pass: df for every term the scores touch (story centroids included).
     const allTerms = new Set(articleTerms);
@@ -176,6 +198,7 @@ export class MergeStore {
 
     const keys = this.keys;
     const opts = this.opts;
+    const stateTtlSec = this.stateTtlSec;
     return {
       features,
       storyId,
@@ -202,15 +225,20 @@ export class MergeStore {
         }
         // A shared counter orders postings by recency of touch across all stories.
         const touch = Date.now();
+        const ttl = stateTtlSec;
         for (const e of next.entityIds) {
           multi.zadd(keys.mergeEntityIndex(e), touch, storyId);
           multi.zremrangebyrank(keys.mergeEntityIndex(e), 0, -(opts.postingLimit + 1));
+          if (ttl) multi.expire(keys.mergeEntityIndex(e), ttl);
         }
         for (const t of next.terms) {
           multi.zadd(keys.mergeTermIndex(t), touch, storyId);
           multi.zremrangebyrank(keys.mergeTermIndex(t), 0, -(opts.postingLimit + 1));
+          if (ttl) multi.expire(keys.mergeTermIndex(t), ttl);
         }
-        multi.set(keys.mergeState(storyId), JSON.stringify({ state, indexed: next } satisfies StoredState));
+        const stateJson = JSON.stringify({ state, indexed: next } satisfies StoredState);
+        if (ttl) multi.set(keys.mergeState(storyId), stateJson, 'EX', ttl);
+        else multi.set(keys.mergeState(storyId), stateJson);
         extra(multi);
         const res = await multi.exec();
         const failed = res?.find(([err]) => err);
@@ -241,6 +269,8 @@ export class MergeStore {
     multi.set(keys.story(story.id), json, 'EX', ttl.recordTtlSec);
     multi.set(keys.storyVersion(story.id, story.version), json, 'EX', ttl.snapshotTtlSec);
     multi.zadd(keys.stories, score, story.id);
+    // Story records expire after the record TTL: so do their entries in the listing.
+    multi.zremrangebyscore(keys.stories, '-inf', `(${expired}`);
     const indexKeys = [
       ...story.entities.map((e) => keys.storiesByEntity(e.entityId)),
       ...story.sources.map((src) => keys.storiesBySource(src)),
@@ -253,6 +283,8 @@ export class MergeStore {
     for (const key of new Set(indexKeys)) {
       multi.zadd(key, score, story.id);
       multi.zremrangebyscore(key, '-inf', `(${expired}`);
+      // An entity or outlet that stops appearing takes its index with it.
+      multi.expire(key, ttl.recordTtlSec);
     }
     multi.rpush(
       keys.storyVersions(story.id),

@@ -1,3 +1,4 @@
+import { articleVectors, signatureVector } from '../../src/merge/terms';
 import {
   addToStory,
   candidateKeys,
@@ -12,6 +13,7 @@ import {
   type CorpusStats,
   type StoryState,
 } from '../../src/merge';
+import { candidatePoolSize, reachMs, selectCandidates, spanDistance } from '../../src/merge/score';
 
 const TENCENT = { entityId: 'org:tencent', salience: 0.9 };
 const NVIDIA = { entityId: 'org:nvidia', salience: 0.9 };
@@ -147,19 +149,45 @@ describe('createStoryClusterer', () => {
     expect(clusterer.stories()[0].articleCount).toBe(1);
   });
 
-  test('time decay keeps apart near-identical articles 30 days apart', () => {
-    const later = (days: number, a: ClustererArticle): ClustererArticle => ({
-      ...a,
-      id: `${a.id}/+${days}d`,
-      publishedAt: new Date(Date.parse(a.publishedAt as string) + days * 86_400_000).toISOString(),
-    });
+  const later = (days: number, a: ClustererArticle): ClustererArticle => ({
+    ...a,
+    id: `${a.id}/+${days}d`,
+    publishedAt: new Date(Date.parse(a.publishedAt as string) + days * 86_400_000).toISOString(),
+  });
+
+  test('time decay keeps apart near-identical articles 45 days apart', () => {
     const sameWeek = createStoryClusterer();
     expect(sameWeek.add(later(1, CHIPS[1]))).toBe(sameWeek.add(CHIPS[0]));
 
-    const monthApart = createStoryClusterer();
-    const original = monthApart.add(CHIPS[0]);
-    expect(monthApart.add(later(30, CHIPS[1]))).not.toBe(original);
-    expect(monthApart.assignments().get(`${CHIPS[1].id}/+30d`)?.textSimilarity).toBeGreaterThan(DEFAULT_MERGE_OPTIONS.threshold);
+    const apart = createStoryClusterer();
+    const original = apart.add(CHIPS[0]);
+    expect(apart.add(later(45, CHIPS[1]))).not.toBe(original);
+    expect(apart.assignments().get(`${CHIPS[1].id}/+45d`)?.textSimilarity).toBeGreaterThan(DEFAULT_MERGE_OPTIONS.threshold);
+  });
+
+  test('a follow-up naming the same people and places continues the story weeks later; topic words alone do not', () => {
+    const clusterer = createStoryClusterer();
+    const original = clusterer.add(CHIPS[0]);
+    // Same names (Tencent Cloud, Ascend 910C, Shenzhen...): past the 3-day window, within the follow-up window.
+    expect(clusterer.add(later(20, CHIPS[1]))).toBe(original);
+    const reason = clusterer.assignments().get(`${CHIPS[1].id}/+20d`);
+    expect(reason?.signatureSimilarity).toBeGreaterThanOrEqual(DEFAULT_MERGE_OPTIONS.followUpSignatureSimilarity);
+
+    // The same event in other words, without its names: only the 3-day window applies.
+    const generic: ClustererArticle = {
+      id: 'generic/cloud-chips',
+      publishedAt: CHIPS[0].publishedAt,
+      title: 'Cloud provider says AI infrastructure now runs on domestic chips',
+      text:
+        'The cloud division said its artificial intelligence computing infrastructure had been fully adapted to support ' +
+        'mainstream domestic chips, as export restrictions limit access to imported processors. Its training and ' +
+        'inference platforms now support several local accelerators, the company said at its infrastructure summit.',
+      entities: [],
+    };
+    const topicOnly = createStoryClusterer();
+    const story = topicOnly.add(generic);
+    expect(topicOnly.add(later(1, { ...generic, id: 'generic/next-day' }))).toBe(story);
+    expect(topicOnly.add(later(20, { ...generic, id: 'generic/weeks-later' }))).not.toBe(story);
   });
 
   test('tags articles that come without entities', () => {
@@ -170,6 +198,62 @@ describe('createStoryClusterer', () => {
     expect(tag).toHaveBeenCalledTimes(1);
     expect(tag).toHaveBeenCalledWith(CHIPS[0].text, { title: CHIPS[0].title });
     expect(clusterer.stories()[0].entityWeights).toEqual(expect.objectContaining({ 'org:tencent': 1.8 }));
+  });
+});
+
+describe('candidate selection over a stream that repeats itself', () => {
+  const DAY = 24 * 3600_000;
+  /** The same two chip articles every 120 days, `seasons` times: one story per season. */
+  const seasons = (count: number): ClustererArticle[][] =>
+    Array.from({ length: count }, (_, s) =>
+      CHIPS.slice(0, 2).map((a) => ({
+        ...a,
+        id: `${a.id}@${s}`,
+        publishedAt: new Date(Date.parse(a.publishedAt as string) - s * 120 * DAY).toISOString(),
+      })),
+    );
+
+  test('each season joins its own story although more stories than maxCandidates tie on hits', () => {
+    const all = seasons(DEFAULT_MERGE_OPTIONS.maxCandidates * 2 + 5);
+    for (const order of [all.flat(), [...all].reverse().flat()]) {
+      const clusterer = createStoryClusterer();
+      for (const a of order) clusterer.add(a);
+      expect(clusterer.stories()).toHaveLength(all.length);
+      for (const [first, second] of all) expect(clusterer.storyOf(second.id)).toBe(clusterer.storyOf(first.id));
+    }
+  });
+
+  test('reachable stories first, then unreachable ones, then missing ones, each in pool (hits, id) order', () => {
+    const reach = reachMs();
+    expect(reach).toBeGreaterThan(DEFAULT_MERGE_OPTIONS.followUpWindowMs);
+    const pool = [
+      { id: 'a', distance: reach + 1 },
+      { id: 'b', distance: undefined },
+      { id: 'e', distance: reach },
+      { id: 'c', distance: 10 * DAY },
+      { id: 'd', distance: 0 },
+    ];
+    const pick = (k: number) => selectCandidates(pool, (x) => x.distance, k).map((x) => x.id);
+    expect(pick(3)).toEqual(['e', 'c', 'd']);
+    expect(pick(4)).toEqual(['e', 'c', 'd', 'a']);
+    expect(pick(5)).toEqual(['a', 'b', 'e', 'c', 'd']);
+    expect(selectCandidates([...pool, { id: 'f', distance: reach + 2 }], (x) => x.distance, 5).map((x) => x.id)).toEqual([
+      'e',
+      'c',
+      'd',
+      'a',
+      'f',
+    ]);
+    expect(spanDistance(10, 20, 30)).toBe(10);
+    expect(spanDistance(35, 20, 30)).toBe(5);
+    expect(spanDistance(25, 20, 30)).toBe(0);
+    expect(spanDistance(undefined, 20, 30)).toBe(0);
+  });
+
+  test('an undated article looks at maxCandidates stories by hits and id only, as before', () => {
+    const undated: ArticleFeatures = { id: 'x', terms: new Map(), entities: [] };
+    expect(candidatePoolSize(undated)).toBe(DEFAULT_MERGE_OPTIONS.maxCandidates);
+    expect(candidatePoolSize({ ...undated, publishedAt: 0 })).toBe(DEFAULT_MERGE_OPTIONS.candidatePool);
   });
 });
 
@@ -216,6 +300,27 @@ describe('pure scoring', () => {
     const article = features('c', 'Ascend Cambricon Hygon accelerators', 'Tencent Cloud inference');
     expect(decideAssignment(article, [twinA, twinB], stats(3)).storyId).toBe('s-a');
     expect(decideAssignment(article, [twinB, twinA], stats(3)).storyId).toBe('s-a');
+  });
+
+  test('articleVectors gives termVector and signatureVector in one pass, key order included', () => {
+    for (const a of ALL) {
+      const { terms, signature } = articleVectors(a.title, a.text);
+      expect([...terms]).toEqual([...termVector(a.title, a.text)]);
+      expect([...signature]).toEqual([...signatureVector(a.text)]);
+    }
+  });
+
+  test('addToStory keeps the centroid key order of spreading, adding and sorting by weight', () => {
+    const opts = { ...DEFAULT_MERGE_OPTIONS, topKTerms: 6 };
+    const founder = features('a', 'Ascend 910C accelerators', 'Tencent Cloud 2026 inference Shenzhen');
+    const story = addToStory(undefined, founder, 'sA', opts);
+    const article = features('b', 'Hygon 2025 accelerators', 'Cambricon Siyuan 590 Tencent');
+    const spread: Record<string, number> = { ...story.termSums };
+    for (const [term, tf] of article.terms) spread[term] = (spread[term] ?? 0) + tf;
+    const expected = Object.entries(spread)
+      .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
+      .slice(0, 6);
+    expect(Object.entries(addToStory(story, article, 'ignored', opts).termSums)).toEqual(Object.entries(Object.fromEntries(expected)));
   });
 
   test('candidate keys skip terms no other document has and passing entity mentions', () => {
