@@ -67,7 +67,20 @@ export const DEFAULTS = {
     relatedDays: 30,
   },
   concurrency: { feeds: 2, fetch: 8, extract: 2, tag: 4, merge: 1, publish: 4 },
-  jobs: { attempts: 5, backoffDelayMs: 1_000, backoffJitter: 0.5 },
+  jobs: {
+    attempts: 5,
+    backoffDelayMs: 1_000,
+    backoffJitter: 0.5,
+    /**
+     * A job's lock lasts this long and is renewed at half of it while the job
+     * runs; a worker that dies mid-job leaves a lock that expires after it, and
+     * the next stalled check (every stalledIntervalMs) hands the job back.
+     */
+    lockDurationMs: 30_000,
+    /** Extraction can run long: its lock must not lapse and the job run twice. */
+    extractLockDurationMs: 60_000,
+    stalledIntervalMs: 30_000,
+  },
   retention: {
     completedCount: 1_000,
     completedAgeSec: 24 * 3600,

@@ -35,7 +35,7 @@ const webhookSubscriptionSchema = z.object({
     .string()
     .regex(/^https?:\/\//, 'expected an http:// or https:// URL')
     .pipe(z.url()),
-  events: z.array(z.enum(['article.enriched.v1', 'story.created.v1', 'story.updated.v1'])).min(1),
+  events: z.array(z.enum(['article.enriched.v1', 'story.created.v1', 'story.updated.v1', 'story.merged.v1'])).min(1),
   secret: webhookSecret,
 });
 
@@ -88,6 +88,9 @@ export const configSchema = z.object({
     attempts: positiveInt,
     backoffDelayMs: positiveInt,
     backoffJitter: z.number().min(0).max(1),
+    lockDurationMs: z.number().int().min(1000),
+    extractLockDurationMs: z.number().int().min(1000),
+    stalledIntervalMs: z.number().int().min(500),
   }),
   retention: z.object({
     completedCount: nonNegativeInt,
@@ -160,6 +163,9 @@ export const ENV_OVERRIDES: Array<{ env: string; path: string; kind: EnvKind }> 
   { env: 'STORYLINE_CONCURRENCY_PUBLISH', path: 'concurrency.publish', kind: 'number' },
   { env: 'STORYLINE_JOB_ATTEMPTS', path: 'jobs.attempts', kind: 'number' },
   { env: 'STORYLINE_JOB_BACKOFF_MS', path: 'jobs.backoffDelayMs', kind: 'number' },
+  { env: 'STORYLINE_LOCK_DURATION_MS', path: 'jobs.lockDurationMs', kind: 'number' },
+  { env: 'STORYLINE_EXTRACT_LOCK_DURATION_MS', path: 'jobs.extractLockDurationMs', kind: 'number' },
+  { env: 'STORYLINE_STALLED_INTERVAL_MS', path: 'jobs.stalledIntervalMs', kind: 'number' },
   { env: 'STORYLINE_KEEP_COMPLETED', path: 'retention.completedCount', kind: 'number' },
   { env: 'STORYLINE_KEEP_FAILED', path: 'retention.failedCount', kind: 'number' },
   { env: 'STORYLINE_HTML_TTL_SEC', path: 'retention.htmlTtlSec', kind: 'number' },

@@ -37,11 +37,40 @@ export function connectionOptions(redisUrl: string): ConnectionOptions {
   };
 }
 
-/** Default job options: bounded retries with jittered exponential backoff, bounded history. */
+/**
+ * Name of the stage jobs' backoff strategy (stageBackoffMs, set on every stage
+ * worker by workerOptions): BullMQ's built-in 'exponential' never consults a
+ * custom strategy, so it could not honour an origin's Retry-After.
+ */
+export const STAGE_BACKOFF_TYPE = 'stage';
+
+/** The longest a Retry-After may postpone a stage job's next attempt. */
+export const MAX_STAGE_RETRY_AFTER_MS = 3600_000;
+
+/**
+ * Delay before a stage job's next attempt: BullMQ's jittered exponential
+ * (delay × 2^(attempt−1), minus up to `jitter` of it), or the error's
+ * `retryAfterMs` (a 429/503 Retry-After, see src/fetch/http.ts) when that is
+ * longer, capped at MAX_STAGE_RETRY_AFTER_MS.
+ */
+export function stageBackoffMs(
+  attemptsMade: number,
+  backoff: { delay?: number; jitter?: number } | undefined,
+  err?: unknown,
+  random: () => number = Math.random,
+): number {
+  const full = Math.round(2 ** Math.max(0, attemptsMade - 1) * (backoff?.delay ?? 1000));
+  const exponential = Math.floor(full * (1 - (backoff?.jitter ?? 0) * random()));
+  const retryAfterMs = (err as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
+  if (typeof retryAfterMs !== 'number' || !Number.isFinite(retryAfterMs)) return exponential;
+  return Math.max(exponential, Math.min(Math.max(0, Math.ceil(retryAfterMs)), MAX_STAGE_RETRY_AFTER_MS));
+}
+
+/** Default job options: bounded retries with jittered exponential backoff (or Retry-After), bounded history. */
 export function defaultJobOptions(cfg: StorylineConfig): JobsOptions {
   return {
     attempts: cfg.jobs.attempts,
-    backoff: { type: 'exponential', delay: cfg.jobs.backoffDelayMs, jitter: cfg.jobs.backoffJitter },
+    backoff: { type: STAGE_BACKOFF_TYPE, delay: cfg.jobs.backoffDelayMs, jitter: cfg.jobs.backoffJitter },
     removeOnComplete: { count: cfg.retention.completedCount, age: cfg.retention.completedAgeSec },
     removeOnFail: { count: cfg.retention.failedCount, age: cfg.retention.failedAgeSec },
   };
@@ -70,9 +99,18 @@ export function workerOptions(cfg: StorylineConfig, stage: StageName): WorkerOpt
     prefix: cfg.redis.prefix,
     concurrency: cfg.concurrency[stage],
     // A long extraction must not let its lock lapse and the job run twice.
-    lockDuration: stage === 'extract' ? 60_000 : 30_000,
+    lockDuration: stage === 'extract' ? cfg.jobs.extractLockDurationMs : cfg.jobs.lockDurationMs,
+    // A job whose worker died is handed back within lockDuration + stalledInterval.
+    stalledInterval: cfg.jobs.stalledIntervalMs,
     maxStalledCount: 2,
     autorun: false,
+    // Jobs added with the older built-in 'exponential' type keep using BullMQ's own strategy.
+    settings: {
+      backoffStrategy: (attemptsMade, _type, err, job) => {
+        const b = job?.opts.backoff;
+        return stageBackoffMs(attemptsMade, typeof b === 'number' ? { delay: b } : b, err);
+      },
+    },
   };
 }
 

@@ -37,9 +37,35 @@ export function startStageWorkers(stages: StageName[], ctx: StageContext): Runni
       stage === 'feeds' || stage === 'fetch'
         ? { ...ctx, http: instrumentHttpClient(ctx.http, ctx, stage === 'feeds' ? 'feed' : 'page') }
         : ctx;
-    const processor: Processor = (job) => STAGE_PROCESSORS[stage](job, stageCtx);
-    const worker = new Worker(QUEUE_NAMES[stage], processor, workerOptions(ctx.cfg, stage));
     const log = ctx.logger.child({ queue: stage });
+    /** Jobs whose final failure the processor already put in the audit. */
+    const accounted = new WeakSet<Job>();
+    /** Accounting (src/audit): the article's outcome is this failure until a replay publishes it. True once written. */
+    const recordFinal = async (job: Job, reason: string, attempts: number): Promise<boolean> => {
+      const articleId = (job.data as { articleId?: unknown } | undefined)?.articleId;
+      if (stage === 'feeds' || typeof articleId !== 'string') return true;
+      try {
+        await recordFailed(ctx.redis, ctx.store.keys, articleId, { stage, jobId: job.id ?? '', reason, attempts });
+        return true;
+      } catch (e) {
+        log.warn({ err: (e as Error).message, articleId }, 'failure not recorded in the audit');
+        return false;
+      }
+    };
+    const processor: Processor = async (job) => {
+      try {
+        return await STAGE_PROCESSORS[stage](job, stageCtx);
+      } catch (err) {
+        // A last attempt's failure goes into the audit before BullMQ moves the job to the failed set: a process
+        // killed between the two would otherwise leave a failed job whose article has no outcome (lost).
+        // If the job runs again after all (its lock lapsed), its next outcome replaces this one.
+        if (isFinalFailure(job, err) && (await recordFinal(job, (err as Error)?.message ?? String(err), job.attemptsMade + 1))) {
+          accounted.add(job);
+        }
+        throw err;
+      }
+    };
+    const worker = new Worker(QUEUE_NAMES[stage], processor, workerOptions(ctx.cfg, stage));
     const onMetricsError = (err: Error) => log.warn({ err: err.message }, 'metrics not recorded');
     worker.on('completed', (job, result) => {
       void recordJob(ctx, stage, 'completed', jobTimes(job), domainCounters(stage, result), onMetricsError);
@@ -49,16 +75,8 @@ export function startStageWorkers(stages: StageName[], ctx: StageContext): Runni
       void recordJob(ctx, stage, 'failed', jobTimes(job), [], onMetricsError);
       const final =
         job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError' || /stalled more than/.test(err.message);
-      const articleId = (job.data as { articleId?: unknown } | undefined)?.articleId;
-      if (final && stage !== 'feeds' && typeof articleId === 'string') {
-        // Accounting (src/audit): the article's outcome is this failure until a replay publishes it.
-        recordFailed(ctx.redis, ctx.store.keys, articleId, {
-          stage,
-          jobId: job.id ?? '',
-          reason: err.message,
-          attempts: job.attemptsMade,
-        }).catch((e: Error) => log.warn({ err: e.message, articleId }, 'failure not recorded in the audit'));
-      }
+      // Failures the processor did not see (a job stalled too often fails before it runs) are accounted here.
+      if (final && !accounted.has(job)) void recordFinal(job, err.message, job.attemptsMade);
       log[final ? 'error' : 'warn'](
         {
           jobId: job.id,
@@ -67,6 +85,10 @@ export function startStageWorkers(stages: StageName[], ctx: StageContext): Runni
           storyId: job.data?.storyId,
           attemptsMade: job.attemptsMade,
           final,
+          // A 429/503's Retry-After: the next attempt waits at least this long (queues/stageBackoffMs).
+          retryAfterMs: (err as { retryAfterMs?: number }).retryAfterMs,
+          // The delay BullMQ gave the next attempt (set on the job by moveToFailed).
+          retryInMs: final ? undefined : job.delay,
           err: err.message,
         },
         final ? 'job failed for good: in the failed set' : 'job failed: will retry',
@@ -86,6 +108,16 @@ export function startStageWorkers(stages: StageName[], ctx: StageContext): Runni
       await closeExtractPools();
     },
   };
+}
+
+/** BullMQ's control-flow errors: the job was moved (delayed, rate-limited, waiting), not failed. */
+const NOT_FAILURES = new Set(['DelayedError', 'WaitingError', 'WaitingChildrenError', 'RateLimitError']);
+
+/** Whether this error from a processor ends the job in the failed set (no retry left, or not retryable). */
+function isFinalFailure(job: Job, err: unknown): boolean {
+  const name = (err as { name?: unknown } | undefined)?.name;
+  if (typeof name === 'string' && NOT_FAILURES.has(name)) return false;
+  return name === 'UnrecoverableError' || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
 }
 
 /** Processing and queue-wait timestamps of a finished job; the wait is only measured on a first attempt. */

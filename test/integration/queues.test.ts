@@ -1,5 +1,16 @@
 import { Redis } from 'ioredis';
-import { applyQueuePolicies, closeQueues, defaultJobOptions, jobIdFor, openQueues } from '../../queues';
+import {
+  applyQueuePolicies,
+  closeQueues,
+  defaultJobOptions,
+  jobIdFor,
+  MAX_STAGE_RETRY_AFTER_MS,
+  openQueues,
+  STAGE_BACKOFF_TYPE,
+  stageBackoffMs,
+  workerOptions,
+} from '../../queues';
+import { FetchError } from '../../src/fetch/http';
 import { appendEventOnce } from '../../src/publish/stream';
 import { keyspace } from '../../src/store/keys';
 import { cleanup, testConfig, testRedisUrl, uniquePrefix } from '../helpers/redis';
@@ -14,9 +25,27 @@ afterAll(async () => {
 test('default job options: bounded attempts, jittered exponential backoff, bounded history', () => {
   const opts = defaultJobOptions(cfg);
   expect(opts.attempts).toBe(cfg.jobs.attempts);
-  expect(opts.backoff).toEqual({ type: 'exponential', delay: cfg.jobs.backoffDelayMs, jitter: cfg.jobs.backoffJitter });
+  expect(opts.backoff).toEqual({ type: STAGE_BACKOFF_TYPE, delay: cfg.jobs.backoffDelayMs, jitter: cfg.jobs.backoffJitter });
   expect(opts.removeOnComplete).toEqual({ count: cfg.retention.completedCount, age: cfg.retention.completedAgeSec });
   expect(opts.removeOnFail).toEqual({ count: cfg.retention.failedCount, age: cfg.retention.failedAgeSec });
+  // Every stage worker implements the strategy, with the configured lock and stalled-check timings.
+  const w = workerOptions(cfg, 'extract');
+  expect(typeof w.settings?.backoffStrategy).toBe('function');
+  expect(w.lockDuration).toBe(cfg.jobs.extractLockDurationMs);
+  expect(w.stalledInterval).toBe(cfg.jobs.stalledIntervalMs);
+  expect(workerOptions(cfg, 'fetch').lockDuration).toBe(cfg.jobs.lockDurationMs);
+});
+
+test('stage backoff: jittered exponential, or a longer Retry-After (capped)', () => {
+  const b = { delay: 100, jitter: 0.5 };
+  expect(stageBackoffMs(1, b, new Error('x'), () => 0)).toBe(100);
+  expect(stageBackoffMs(3, b, new Error('x'), () => 0)).toBe(400);
+  expect(stageBackoffMs(3, b, new Error('x'), () => 1)).toBe(200);
+  const http429 = (ms?: number) => new FetchError('http_status', 'HTTP 429 for http://x/', true, 429, ms);
+  expect(stageBackoffMs(1, b, http429(5_000), () => 0)).toBe(5_000);
+  expect(stageBackoffMs(5, b, http429(10), () => 0)).toBe(1_600); // the backoff is longer than the Retry-After
+  expect(stageBackoffMs(1, b, http429(undefined), () => 0)).toBe(100);
+  expect(stageBackoffMs(1, b, http429(86_400_000), () => 0)).toBe(MAX_STAGE_RETRY_AFTER_MS);
 });
 
 test('deterministic job ids: the same record is one job however often it is added', async () => {
