@@ -1,0 +1,303 @@
+/**
+ * `npm run bench`: the whole pipeline on a scaled-up demo corpus served on
+ * loopback, as real worker processes on a private redis-server.
+ *
+ * Phases, all in one run on the same machine:
+ *  1. Stages alone: extract (the same thread pool the pipeline uses), tag and
+ *     merge (in-memory clusterer) called in a loop over the same pages, no
+ *     queues, no Redis, no HTTP. Articles/s and CPU per article.
+ *  2. Peak: every article released at once; one worker process per stage (so
+ *     CPU is attributed per stage). Articles/s from the first feed poll to the
+ *     last story event; CPU per article per process and for Redis; Redis
+ *     memory per article; peak RSS per process.
+ *  3. Half load: a fresh prefix and origin releasing articles at 50% of the
+ *     peak rate; p50/p99 latency per article from fetched to published.
+ *
+ * Flags: --articles N (default 2046), --layout per-stage|single|two
+ * (processes in phase 2 and 3), --skip-paced, --json FILE.
+ * The stages-alone / pipeline ratio is the queue overhead figure of issue #8.
+ */
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { Redis } from 'ioredis';
+import { renderArticlePage } from '../src/demo/render';
+import { demoArticlePath } from '../src/demo/corpus';
+import { createExtractPool } from '../src/extract';
+import { buildBriefing, createStoryClusterer } from '../src/merge';
+import { groupDuplicates, shingleSignature, type ShingleSignature } from '../src/merge/near-duplicates';
+import { entityById, tagEntities } from '../src/tag';
+import type { ArticleEntity } from '../src/types';
+import { startLoadOrigin } from '../src/load/origin';
+import { startLoadRun, type WorkerProcessSpec } from '../src/load/harness';
+import { generateLoadCorpus } from '../src/load/corpus';
+import { startRedisServer } from '../src/util/redis-server';
+import { STAGES } from '../src/types';
+
+interface Flags {
+  articles: number;
+  layout: 'per-stage' | 'single' | 'two';
+  paced: boolean;
+  json?: string;
+}
+
+function parseFlags(argv: string[]): Flags {
+  const f: Flags = { articles: 2046, layout: 'per-stage', paced: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--articles') f.articles = Number(argv[++i]);
+    else if (a === '--layout') f.layout = argv[++i] as Flags['layout'];
+    else if (a === '--skip-paced') f.paced = false;
+    else if (a === '--json') f.json = argv[++i];
+    else throw new Error(`unknown flag ${a}`);
+  }
+  if (!(f.articles > 0)) throw new Error('--articles needs a positive number');
+  if (!['per-stage', 'single', 'two'].includes(f.layout)) throw new Error('--layout per-stage|single|two');
+  return f;
+}
+
+function layoutProcesses(layout: Flags['layout']): WorkerProcessSpec[] {
+  if (layout === 'single') return [{ name: 'all', stages: [...STAGES] }];
+  if (layout === 'two')
+    return [
+      { name: 'all-1', stages: [...STAGES] },
+      { name: 'all-2', stages: [...STAGES] },
+    ];
+  return STAGES.map((s) => ({ name: s, stages: [s] }));
+}
+
+const cpuMsNow = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+function quantile(sorted: number[], q: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+async function redisCpuMs(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const num = (k: string) => Number(new RegExp(`${k}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  return (num('used_cpu_sys') + num('used_cpu_user')) * 1000;
+}
+
+async function usedMemory(redis: Redis): Promise<number> {
+  return Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1] ?? 0);
+}
+
+interface AloneMember {
+  id: string;
+  title: string;
+  text: string;
+  source: string;
+  url: string;
+  publishedAt?: string;
+  entities: ArticleEntity[];
+  signature: ShingleSignature;
+}
+
+/**
+ * The merge stage's own work after the assignment, in memory: near-duplicates
+ * and the briefing over the story's newest 25 members (as workers/merge.ts).
+ */
+function composeStory(members: AloneMember[]): number {
+  const newest = [...members].sort((a, b) => (b.publishedAt ?? '').localeCompare(a.publishedAt ?? '')).slice(0, 25);
+  const duplicateOf = groupDuplicates(members.map((m) => ({ ...m, signature: newest.includes(m) ? m.signature : undefined })));
+  const built = buildBriefing({
+    articles: newest.map((m) => ({ ...m, duplicateOf: duplicateOf.get(m.id) })),
+    related: [],
+    cardFor: (id) => entityById(id),
+  });
+  return built.briefing.whatHappened.length;
+}
+
+/** Phase 1: extract (2 threads, as the pipeline), tag and merge (assignment + briefing) in a loop, no queues. */
+async function stagesAlone(articles: number) {
+  const corpus = generateLoadCorpus(articles);
+  const outlets = new Map(corpus.outlets.map((o) => [o.id, o]));
+  const pages = corpus.articles.map((a) => {
+    const url = `http://127.0.0.1:1${demoArticlePath(a)}`;
+    return { a, url, html: renderArticlePage(a, outlets.get(a.outlet)!, { url, related: [] }) };
+  });
+  const pool = createExtractPool({ threads: os.availableParallelism(), timeoutMs: 20_000 });
+  const clusterer = createStoryClusterer();
+  const membersOf = new Map<string, AloneMember[]>();
+  // Warm-up: thread start and model load are not per-article costs.
+  await pool.extract(pages[0].html, pages[0].url, { feedSummary: pages[0].a.summary });
+  tagEntities('Warm up the tagger with Nvidia and Tencent in Shenzhen.', {});
+  const cpu0 = cpuMsNow();
+  const t0 = performance.now();
+  let next = 0;
+  // As many pages in flight as threads: extraction runs in the pool while the main thread tags and merges.
+  const inFlight = Math.max(2, pool.size * 2);
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < pages.length) {
+        const p = pages[next++];
+        const x = await pool.extract(p.html, p.url, { feedSummary: p.a.summary });
+        const { entities } = tagEntities(x.text, { title: x.title });
+        const title = x.title || p.a.title;
+        const publishedAt = x.publishedAt ?? p.a.publishedAt;
+        const storyId = clusterer.add({ id: p.url, title, text: x.text, publishedAt, entities });
+        const member: AloneMember = {
+          id: p.url,
+          title,
+          text: x.text,
+          source: x.siteName ?? p.a.outlet,
+          url: p.url,
+          publishedAt,
+          entities,
+          signature: shingleSignature(x.text),
+        };
+        // Story repair moves members: gather them by the story each article is in now.
+        const members = [...(membersOf.get(storyId) ?? []), member];
+        for (const [absorbed, survivor] of clusterer.merged()) {
+          const list = membersOf.get(absorbed);
+          if (list && survivor === storyId) {
+            members.push(...list);
+            membersOf.delete(absorbed);
+          }
+        }
+        membersOf.set(storyId, members);
+        composeStory(members);
+      }
+    }),
+  );
+  const wallMs = performance.now() - t0;
+  const cpuMs = cpuMsNow() - cpu0;
+  await pool.close();
+  return {
+    articles: pages.length,
+    wallMs,
+    perSecond: (pages.length / wallMs) * 1000,
+    cpuMsPerArticle: cpuMs / pages.length,
+    stories: clusterer.stories().length,
+    events: corpus.events,
+  };
+}
+
+/** Phases 2 and 3: the pipeline as worker processes. */
+async function pipeline(flags: Flags, redisUrl: string, prefix: string, releasePerSecond?: number) {
+  // Held: the workers start (and finish starting up) before the first article exists.
+  const origin = await startLoadOrigin({ articles: flags.articles, releasePerSecond, itemsPerFeed: 100, held: true });
+  const redis = new Redis(redisUrl);
+  const mem0 = await usedMemory(redis);
+  const run = await startLoadRun({ redisUrl, prefix, origin, processes: layoutProcesses(flags.layout), pollIntervalMs: 1000 });
+  let settled;
+  let cpuRedis0 = 0;
+  try {
+    await run.waitIdle();
+    run.markBaseline();
+    cpuRedis0 = await redisCpuMs(redis);
+    origin.release();
+    settled = await run.settle({ timeoutMs: 900_000, pollMs: 500 });
+  } finally {
+    await run.close().catch(() => undefined);
+  }
+  const cpuRedis = (await redisCpuMs(redis)) - cpuRedis0;
+  const usage = run.usage();
+  const counts: Record<string, number> = {};
+  for (const o of settled.outcomes.values()) counts[o] = (counts[o] ?? 0) + 1;
+  const published = counts.published ?? 0;
+
+  // First poll: the first item seen. Last story event: the stream's last entry.
+  const firstSeen = await redis.zrange(`${prefix}:audit:seen`, '0', '0', 'WITHSCORES');
+  const streamKey = `${prefix}:events`;
+  const last = await redis.xrevrange(streamKey, '+', '-', 'COUNT', '1');
+  const startMs = Number(firstSeen[1]);
+  const endMs = Number(last[0]?.[0].split('-')[0]);
+  // Latency fetched → published: the article's fetch time and its article.enriched stream entry.
+  const latencies: number[] = [];
+  const ids = [...settled.outcomes.keys()];
+  const fetchedAt = new Map<string, number>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    const raws = await redis.mget(...chunk.map((id) => `${prefix}:article:${id}`));
+    raws.forEach((raw, j) => {
+      if (!raw) return;
+      const a = JSON.parse(raw) as { fetch?: { fetchedAt?: string } };
+      if (a.fetch?.fetchedAt) fetchedAt.set(chunk[j], Date.parse(a.fetch.fetchedAt));
+    });
+  }
+  let cursor = '-';
+  let storyEvents = 0;
+  for (;;) {
+    const entries = await redis.xrange(streamKey, cursor, '+', 'COUNT', '1000');
+    for (const [id, fields] of entries) {
+      const type = fields[fields.indexOf('type') + 1];
+      if (type.startsWith('story.')) storyEvents++;
+      if (!type.startsWith('article.enriched')) continue;
+      const event = JSON.parse(fields[fields.indexOf('event') + 1]) as { subject?: string };
+      const f = event.subject ? fetchedAt.get(event.subject) : undefined;
+      if (f !== undefined) latencies.push(Number(id.split('-')[0]) - f);
+    }
+    if (entries.length < 1000) break;
+    cursor = '(' + entries[entries.length - 1][0];
+  }
+  latencies.sort((a, b) => a - b);
+  const mem = (await usedMemory(redis)) - mem0;
+  const workerCpu = Object.values(usage).reduce((s, u) => s + u.cpuMs, 0);
+  redis.disconnect();
+  await origin.close();
+  return {
+    articles: origin.articles.length,
+    published,
+    outcomes: counts,
+    missing: settled.missing.length,
+    wallMs: endMs - startMs,
+    perSecond: (published / (endMs - startMs)) * 1000,
+    latency: { n: latencies.length, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: latencies.at(-1) },
+    cpuMsPerArticle: {
+      ...Object.fromEntries(Object.entries(usage).map(([n, u]) => [n, u.cpuMs / published])),
+      redis: cpuRedis / published,
+      total: (workerCpu + cpuRedis) / published,
+    },
+    peakRssMiB: Object.fromEntries(Object.entries(usage).map(([n, u]) => [n, Math.round(u.peakRssBytes / 2 ** 20)])),
+    redisBytesPerArticle: mem / published,
+    storyEvents,
+  };
+}
+
+const f1 = (n: number) => n.toFixed(1);
+
+async function main() {
+  const flags = parseFlags(process.argv.slice(2));
+  const server = await startRedisServer();
+  try {
+    process.stdout.write(
+      `Storyline whole-pipeline bench: ${flags.articles}+ articles, layout ${flags.layout}, ${os.cpus().length} cores\n`,
+    );
+    const alone = await stagesAlone(flags.articles);
+    process.stdout.write(
+      `stages alone: ${alone.articles} articles in ${f1(alone.wallMs)} ms = ${f1(alone.perSecond)}/s; CPU ${f1(alone.cpuMsPerArticle)} ms/article; ${alone.stories} stories (${alone.events} events)\n`,
+    );
+    const peak = await pipeline(flags, server.url, 'bench-peak');
+    process.stdout.write(
+      `pipeline, peak: ${peak.published}/${peak.articles} published in ${f1(peak.wallMs)} ms = ${f1(peak.perSecond)}/s (first poll → last story event)\n` +
+        `  CPU ms/article: ${Object.entries(peak.cpuMsPerArticle)
+          .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+          .join(', ')}\n` +
+        `  peak RSS MiB: ${Object.entries(peak.peakRssMiB)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}\n` +
+        `  Redis memory: ${f1(peak.redisBytesPerArticle / 1024)} KiB/article; outcomes ${JSON.stringify(peak.outcomes)}\n` +
+        `  ratio pipeline/stages-alone: throughput ${(peak.perSecond / alone.perSecond).toFixed(3)}, CPU per article ${(alone.cpuMsPerArticle / peak.cpuMsPerArticle.total).toFixed(3)}\n`,
+    );
+    let paced;
+    if (flags.paced) {
+      const rate = Math.max(1, Math.floor(peak.perSecond / 2));
+      paced = await pipeline(flags, server.url, 'bench-half', rate);
+      process.stdout.write(
+        `pipeline at 50% load (${rate} articles/s released): ${paced.published} published; fetched → published p50 ${paced.latency.p50} ms, p99 ${paced.latency.p99} ms, max ${paced.latency.max} ms\n`,
+      );
+    }
+    if (flags.json) writeFileSync(flags.json, JSON.stringify({ flags, alone, peak, paced }, null, 2));
+  } finally {
+    await server.stop();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});
