@@ -23,10 +23,9 @@ import { Redis } from 'ioredis';
 import { renderArticlePage } from '../src/demo/render';
 import { demoArticlePath } from '../src/demo/corpus';
 import { createExtractPool } from '../src/extract';
-import { buildBriefing, createStoryClusterer } from '../src/merge';
+import { buildBriefing, createStoryClusterer, type BriefingArticle } from '../src/merge';
 import { groupDuplicates, shingleSignature, type ShingleSignature } from '../src/merge/near-duplicates';
 import { entityById, tagEntities } from '../src/tag';
-import type { ArticleEntity } from '../src/types';
 import { startLoadOrigin } from '../src/load/origin';
 import { startLoadRun, type WorkerProcessSpec } from '../src/load/harness';
 import { generateLoadCorpus } from '../src/load/corpus';
@@ -85,16 +84,7 @@ async function usedMemory(redis: Redis): Promise<number> {
   return Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1] ?? 0);
 }
 
-interface AloneMember {
-  id: string;
-  title: string;
-  text: string;
-  source: string;
-  url: string;
-  publishedAt?: string;
-  entities: ArticleEntity[];
-  signature: ShingleSignature;
-}
+type AloneMember = BriefingArticle & { signature: ShingleSignature };
 
 /**
  * The merge stage's own work after the assignment, in memory: near-duplicates

@@ -25,6 +25,7 @@ import { startLoadOrigin, type LoadOrigin, type LoadOriginOptions } from '../../
 import { STAGES, type StageName } from '../../src/types';
 import { startRedisServer, type RedisServerHandle } from '../../src/util/redis-server';
 import { cliEnv, runCli, type CliRun } from '../helpers/cli';
+import { seededRandom } from '../../src/util/random';
 
 /** Articles per case: small by default (CI), `STORYLINE_FAULTS_ARTICLES=2000` for the full size. */
 export function faultArticles(): number {
@@ -48,18 +49,6 @@ export const FAULTS_SEED: number = (() => {
   if (!Number.isInteger(n) || n < 0) throw new Error(`STORYLINE_FAULTS_SEED must be a non-negative integer (got "${raw}")`);
   return n;
 })();
-
-/** mulberry32: small, fast, good enough to pick kill moments reproducibly. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /** A case's own stream of random numbers: the base seed mixed with the case name. */
 export function caseRandom(name: string): () => number {

@@ -34,6 +34,7 @@ import {
 } from '../ner/features';
 import { bestLabel, decode, decodeModel, encodeModel, scoreToken, spansFromLabels, type NerModel } from '../ner/model';
 import { nerTokenize, type NerToken } from '../ner/tokenize';
+import { seededRandom } from '../../util/random';
 
 interface Options {
   data: string;
@@ -204,18 +205,6 @@ function addDocNames(names: NameGazetteer, doc: Doc): void {
   }
 }
 
-/** mulberry32 */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Averaged perceptron: w and u with avg = w - u / c (Daumé's trick). */
 class Perceptron {
   readonly weights: Float32Array;
@@ -377,7 +366,7 @@ function main(): void {
   console.log(`features ready in ${((Date.now() - started) / 1000).toFixed(1)} s; gazetteer: ${allNames.size} names`);
 
   const perceptron = new Perceptron(options.bits);
-  const rng = random(options.seed);
+  const rng = seededRandom(options.seed);
   const order = train.map((_, d) => d);
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
     for (let k = order.length - 1; k > 0; k--) {
