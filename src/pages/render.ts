@@ -184,7 +184,9 @@ export function renderStory(detail: StoryDetail, related: RelatedLink[]): string
   const papers = b.whatThePapersSay
     .map(
       (p) => `<li><span class="outlet">${esc(p.source)}</span>${p.date ? ` <span class="meta">· ${time(p.date)}</span>` : ''}
-<span class="line">“${esc(p.line)}” <a href="${esc(safeUrl(p.url))}" rel="noopener nofollow">read at ${esc(p.source)}</a></span></li>`,
+<span class="line">“${esc(p.line)}” <a href="${esc(safeUrl(p.url))}" rel="noopener nofollow">read at ${esc(p.source)}</a></span>${
+        p.alsoCarriedBy?.length ? `\n<span class="meta">also carried by ${esc(p.alsoCarriedBy.join(', '))}</span>` : ''
+      }</li>`,
     )
     .join('\n');
   const how = related.length
@@ -209,12 +211,16 @@ ${c.description ? `<p>${esc(c.description)}</p>` : ''}</div>`,
     .sort((x, y) => (x.publishedAt ?? '').localeCompare(y.publishedAt ?? ''))
     .map(
       (a) =>
-        `<li><span class="when">${time(a.publishedAt) || 'undated'}</span><span><strong>${esc(a.source)}</strong>: <a href="${esc(safeUrl(a.url))}" rel="noopener nofollow">${esc(a.title)}</a></span></li>`,
+        `<li><span class="when">${time(a.publishedAt) || 'undated'}</span><span><strong>${esc(a.source)}</strong>: <a href="${esc(safeUrl(a.url))}" rel="noopener nofollow">${esc(a.title)}</a>${a.duplicateOf ? ' <span class="meta">(a copy of an earlier report)</span>' : ''}</span></li>`,
     )
     .join('\n');
   const body = `<article>
 <h1>${esc(s.title)}</h1>
-<div class="meta">Updated ${time(s.updatedAt)} · ${s.articles.length} article${s.articles.length === 1 ? '' : 's'} from ${s.sources.length} outlet${s.sources.length === 1 ? '' : 's'} · version ${s.version}</div>
+<div class="meta">Updated ${time(s.updatedAt)} · ${s.articles.length} article${s.articles.length === 1 ? '' : 's'} from ${s.sources.length} outlet${s.sources.length === 1 ? '' : 's'}${
+    s.independentSources !== undefined && s.independentSources < s.sources.length
+      ? ` (${s.independentSources} reporting independently)`
+      : ''
+  } · version ${s.version}</div>
 <section id="what-happened" aria-labelledby="what-happened-h"><h2 id="what-happened-h">What happened</h2><div class="lead">${what}</div></section>
 <section id="what-the-papers-say" aria-labelledby="papers-h"><h2 id="papers-h">What the papers say</h2><ul class="plain papers">${papers}</ul></section>
 <section id="how-we-got-here" aria-labelledby="how-h"><h2 id="how-h">How we got here</h2>${how}</section>

@@ -50,6 +50,31 @@ test('story pages escape every text and refuse non-http links', () => {
   expect(safeUrl('data:text/html,hi')).toBe('#');
 });
 
+test('story pages name the outlets that only carried a copy, and count independent reports', () => {
+  const s = story();
+  const copy = { id: 'a2', title: 'Reprint', source: 'Valley Courier', url: 'https://vc.example/r', duplicateOf: 'a1' };
+  const withCopy: Story = {
+    ...s,
+    articles: [...s.articles, copy],
+    sources: [...s.sources, copy.source],
+    independentSources: 1,
+    briefing: {
+      ...s.briefing,
+      whatThePapersSay: s.briefing.whatThePapersSay.map((p) => ({ ...p, alsoCarriedBy: ['Valley <Courier>'] })),
+      timeline: [...s.briefing.timeline, copy],
+    },
+  };
+  const html = renderStory({ story: withCopy, members: [], versions: [], entityCards: [] }, []);
+  expect(html).toContain('also carried by Valley &lt;Courier&gt;');
+  expect(html).toContain('2 outlets (1 reporting independently)');
+  expect(html).toContain('(a copy of an earlier report)');
+  // Without copies neither note appears.
+  const plain = renderStory({ story: s, members: [], versions: [], entityCards: [] }, []);
+  expect(plain).not.toContain('also carried by');
+  expect(plain).not.toContain('reporting independently');
+  expect(plain).not.toContain('a copy of an earlier report');
+});
+
 test('dashboard credentials: basic and bearer, nothing else', () => {
   const cfg = { user: 'ops', password: 'pw:with:colons', token: 'a-long-bearer-token-123', mode: 'read-only' as const };
   const b = (s: string) => `Basic ${Buffer.from(s).toString('base64')}`;
