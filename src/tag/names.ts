@@ -85,6 +85,26 @@ export interface RecognisedSpan {
 }
 
 /**
+ * Adds a possible antecedent of a short name (a surname, an organisation's
+ * first words) under `key`: one entry per entity, keeping the earliest offset
+ * from which it may be referred to. Both coreference passes (model spans in
+ * ./recognised, linked and recognised names in ./tagger) build their maps
+ * with it.
+ */
+export function addAntecedent<T extends { entityId: string; availableFrom: number }>(
+  byKey: Map<string, T[]>,
+  key: string | undefined,
+  antecedent: T,
+): void {
+  if (!key) return;
+  const list = byKey.get(key) ?? [];
+  const existing = list.find((a) => a.entityId === antecedent.entityId);
+  if (existing) existing.availableFrom = Math.min(existing.availableFrom, antecedent.availableFrom);
+  else list.push(antecedent);
+  byKey.set(key, list);
+}
+
+/**
  * The surname of a person's full name: the first word for a two-word name in
  * Chinese or Korean order, else the last word. Undefined for single words and
  * for surnames that are also English function words ("He Lifeng"), which

@@ -10,7 +10,7 @@
  */
 import type { EntityType } from '../types';
 import type { LoadedGazetteer } from './gazetteer';
-import { isRoleWord, LEGAL_FORMS, slugify, surnameOf, type RecognisedSpan } from './names';
+import { addAntecedent, isRoleWord, LEGAL_FORMS, slugify, surnameOf, type RecognisedSpan } from './names';
 import type { NerSpan, NerType } from './ner';
 import type { Token } from './tokenize';
 
@@ -174,14 +174,7 @@ function resolveShortForms(
   firstBodyToken: number,
 ): ModelSpan[] {
   const bySurname = new Map<string, Referent[]>();
-  const addPerson = (surname: string | undefined, referent: Referent) => {
-    if (!surname) return;
-    const list = bySurname.get(surname) ?? [];
-    const existing = list.find((r) => r.entityId === referent.entityId);
-    if (existing) existing.availableFrom = Math.min(existing.availableFrom, referent.availableFrom);
-    else list.push(referent);
-    bySurname.set(surname, list);
-  };
+  const addPerson = (surname: string | undefined, referent: Referent) => addAntecedent(bySurname, surname, referent);
   for (const span of linked) {
     if (span.type !== 'person') continue;
     const name = gazetteer.byId.get(span.entityId)?.name ?? span.entityId;

@@ -19,7 +19,7 @@
 import { GAZETTEER } from '../../config/entities';
 import type { ArticleEntity, EntityMention, EntityType, GazetteerEntity, TagResult } from '../types';
 import { loadGazetteer, type AliasVariant, type LoadedGazetteer, type TrieNode } from './gazetteer';
-import { isCapitalised, isDistinctiveWord, isNameWord, recogniseNames, surnameOf, type RecognisedSpan } from './names';
+import { addAntecedent, isCapitalised, isDistinctiveWord, isNameWord, recogniseNames, surnameOf, type RecognisedSpan } from './names';
 import { recogniseSpans } from './ner';
 import { linksThatStand, recognisedWithModel, type ModelSpan } from './recognised';
 import { tokenize, type Token } from './tokenize';
@@ -241,14 +241,7 @@ function collectAntecedents(
   gazetteer: LoadedGazetteer,
 ): Map<string, Antecedent[]> {
   const antecedents = new Map<string, Antecedent[]>();
-  const add = (key: string | undefined, antecedent: Antecedent) => {
-    if (!key) return;
-    const list = antecedents.get(key) ?? [];
-    const existing = list.find((a) => a.entityId === antecedent.entityId);
-    if (existing) existing.availableFrom = Math.min(existing.availableFrom, antecedent.availableFrom);
-    else list.push(antecedent);
-    antecedents.set(key, list);
-  };
+  const add = (key: string | undefined, antecedent: Antecedent) => addAntecedent(antecedents, key, antecedent);
 
   for (const span of linked) {
     if (span.type !== 'person') continue;
