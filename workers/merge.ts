@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import type { StorylineConfig } from '../config';
 import { jobIdFor } from '../queues';
-import { buildBriefing } from '../src/merge/briefing';
+import { buildBriefing, type BriefingArticle } from '../src/merge/briefing';
 import { groupDuplicates, independentSourceCount, shingleSignature, type ShingleSignature } from '../src/merge/near-duplicates';
 import { resolveMergeOptions, type MergeOptions } from '../src/merge/score';
 import { articleFeatures } from '../src/merge/features';
@@ -23,12 +23,8 @@ const RELATED_MIN_SHARED_ENTITIES = 2;
 const RELATED_MIN_ENTITY_OVERLAP = 0.25;
 const RELATED_MIN_TEXT_SIMILARITY = 0.05;
 
-/** What the briefing needs of a member article, with its shingle signature computed once. */
-interface BriefingMember {
-  article: Pick<Article, 'id' | 'title' | 'text' | 'source' | 'canonicalUrl' | 'publishedAt'>;
-  entities: ArticleEntity[];
-  signature: ShingleSignature;
-}
+/** A member article as the briefing takes it, with its shingle signature computed once. */
+type BriefingMember = BriefingArticle & { signature: ShingleSignature };
 
 /*
  * Every article that joins a story re-reads the story's newest members to
@@ -41,17 +37,25 @@ interface BriefingMember {
 const MEMBER_CACHE_SIZE = 2_000;
 const memberCache = new Map<string, BriefingMember>();
 
-function rememberMember(a: Article, entities: ArticleEntity[]): BriefingMember {
-  const m: BriefingMember = {
-    article: { id: a.id, title: a.title, text: a.text, source: a.source, canonicalUrl: a.canonicalUrl, publishedAt: a.publishedAt },
-    entities,
-    signature: shingleSignature(a.text),
-  };
-  memberCache.delete(a.id);
-  memberCache.set(a.id, m);
-  // Map iteration is insertion order: the first key is the least recently stored.
+/** Stores (or refreshes) a member as the most recently used; Map iteration order makes the first key the least recent. */
+function cacheMember(m: BriefingMember): BriefingMember {
+  memberCache.delete(m.id);
+  memberCache.set(m.id, m);
   if (memberCache.size > MEMBER_CACHE_SIZE) memberCache.delete(memberCache.keys().next().value as string);
   return m;
+}
+
+function rememberMember(a: Article, entities: ArticleEntity[]): BriefingMember {
+  return cacheMember({
+    id: a.id,
+    title: a.title,
+    text: a.text,
+    source: a.source,
+    url: a.canonicalUrl,
+    publishedAt: a.publishedAt,
+    entities,
+    signature: shingleSignature(a.text),
+  });
 }
 
 export function mergeOptionsFrom(cfg: StorylineConfig): MergeOptions {
@@ -114,11 +118,7 @@ export async function processMergeJob(job: Job<ArticleJobData>, ctx: StageContex
     briefingIds.map(async (id): Promise<BriefingMember | undefined> => {
       if (id === articleId) return rememberMember(article, entities);
       const cached = memberCache.get(id);
-      if (cached) {
-        memberCache.delete(id); // most recently used last
-        memberCache.set(id, cached);
-        return cached;
-      }
+      if (cached) return cacheMember(cached);
       try {
         const [a, e] = await Promise.all([ctx.store.getArticle(id), ctx.store.getTagged(id)]);
         return rememberMember(a, e);
@@ -131,7 +131,7 @@ export async function processMergeJob(job: Job<ArticleJobData>, ctx: StageContex
   const loaded = memberArticles.filter((m): m is BriefingMember => !!m);
 
   // Near-duplicates among the members whose text is at hand; the others keep their earlier verdict.
-  const signatures = new Map<string, ShingleSignature>(loaded.map((m) => [m.article.id, m.signature]));
+  const signatures = new Map<string, ShingleSignature>(loaded.map((m) => [m.id, m.signature]));
   const duplicateOf = groupDuplicates(members.map((m) => ({ ...m, signature: signatures.get(m.id) })));
   members = members.map((m) => {
     const original = duplicateOf.get(m.id);
@@ -150,16 +150,7 @@ export async function processMergeJob(job: Job<ArticleJobData>, ctx: StageContex
     publishedAt,
   );
   const built = buildBriefing({
-    articles: loaded.map(({ article: a, entities: e }) => ({
-      id: a.id,
-      title: a.title,
-      text: a.text,
-      source: a.source,
-      url: a.canonicalUrl,
-      publishedAt: a.publishedAt,
-      entities: e,
-      duplicateOf: duplicateOf.get(a.id),
-    })),
+    articles: loaded.map((m) => ({ ...m, duplicateOf: duplicateOf.get(m.id) })),
     related,
     cardFor: (id) => entityById(id),
   });
