@@ -31,6 +31,7 @@ import { startLoadRun, type WorkerProcessSpec } from '../src/load/harness';
 import { generateLoadCorpus } from '../src/load/corpus';
 import { startRedisServer } from '../src/util/redis-server';
 import { STAGES } from '../src/types';
+import { redisCpuMs, redisUsedMemory } from './redis-info';
 
 interface Flags {
   articles: number;
@@ -72,16 +73,6 @@ const cpuMsNow = () => {
 function quantile(sorted: number[], q: number): number {
   if (!sorted.length) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-}
-
-async function redisCpuMs(redis: Redis): Promise<number> {
-  const info = await redis.info('cpu');
-  const num = (k: string) => Number(new RegExp(`${k}:([\\d.]+)`).exec(info)?.[1] ?? 0);
-  return (num('used_cpu_sys') + num('used_cpu_user')) * 1000;
-}
-
-async function usedMemory(redis: Redis): Promise<number> {
-  return Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1] ?? 0);
 }
 
 type AloneMember = BriefingArticle & { signature: ShingleSignature };
@@ -171,7 +162,7 @@ async function pipeline(flags: Flags, redisUrl: string, prefix: string, releaseP
   // Held: the workers start (and finish starting up) before the first article exists.
   const origin = await startLoadOrigin({ articles: flags.articles, releasePerSecond, itemsPerFeed: 100, held: true });
   const redis = new Redis(redisUrl);
-  const mem0 = await usedMemory(redis);
+  const mem0 = await redisUsedMemory(redis);
   const run = await startLoadRun({ redisUrl, prefix, origin, processes: layoutProcesses(flags.layout), pollIntervalMs: 1000 });
   let settled;
   let cpuRedis0 = 0;
@@ -191,8 +182,8 @@ async function pipeline(flags: Flags, redisUrl: string, prefix: string, releaseP
   const published = counts.published ?? 0;
 
   // First poll: the first item seen. Last story event: the stream's last entry.
-  const firstSeen = await redis.zrange(`${prefix}:audit:seen`, '0', '0', 'WITHSCORES');
-  const streamKey = `${prefix}:events`;
+  const firstSeen = await redis.zrange(run.keys.auditSeen, '0', '0', 'WITHSCORES');
+  const streamKey = run.keys.events('events');
   const last = await redis.xrevrange(streamKey, '+', '-', 'COUNT', '1');
   const startMs = Number(firstSeen[1]);
   const endMs = Number(last[0]?.[0].split('-')[0]);
@@ -202,7 +193,7 @@ async function pipeline(flags: Flags, redisUrl: string, prefix: string, releaseP
   const fetchedAt = new Map<string, number>();
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
-    const raws = await redis.mget(...chunk.map((id) => `${prefix}:article:${id}`));
+    const raws = await redis.mget(...chunk.map((id) => run.keys.article(id)));
     raws.forEach((raw, j) => {
       if (!raw) return;
       const a = JSON.parse(raw) as { fetch?: { fetchedAt?: string } };
@@ -225,7 +216,7 @@ async function pipeline(flags: Flags, redisUrl: string, prefix: string, releaseP
     cursor = '(' + entries[entries.length - 1][0];
   }
   latencies.sort((a, b) => a - b);
-  const mem = (await usedMemory(redis)) - mem0;
+  const mem = (await redisUsedMemory(redis)) - mem0;
   const workerCpu = Object.values(usage).reduce((s, u) => s + u.cpuMs, 0);
   redis.disconnect();
   await origin.close();

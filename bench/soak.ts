@@ -19,6 +19,7 @@ import { startLoadOrigin } from '../src/load/origin';
 import { startLoadRun, type WorkerProcessSpec } from '../src/load/harness';
 import { startRedisServer } from '../src/util/redis-server';
 import { STAGES } from '../src/types';
+import { redisUsedMemory } from './redis-info';
 
 interface Flags {
   minutes: number;
@@ -65,31 +66,28 @@ const familyOf = (key: string) => {
   return (indexAt > 0 ? [...parts.slice(0, indexAt + (parts[indexAt] === 'idx' ? 2 : 1)), '*'] : parts).join(':');
 };
 
-/** Key counts by pattern (ids replaced by *), to see which family grows. */
-async function keyFamilies(redis: Redis): Promise<Map<string, number>> {
+/**
+ * Key counts by family (see familyOf), over the whole keyspace; with
+ * `withoutTtl`, only keys that never expire (TTL -1): what a long run would
+ * accumulate unless something else bounds it.
+ */
+async function keyFamilies(redis: Redis, opts: { withoutTtl?: boolean } = {}): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   let cursor = '0';
   do {
     const [next, keys] = await redis.scan(cursor, 'COUNT', 1000);
     cursor = next;
-    for (const k of keys) out.set(familyOf(k), (out.get(familyOf(k)) ?? 0) + 1);
-  } while (cursor !== '0');
-  return out;
-}
-
-/** Families with keys that never expire (TTL -1), and how many: what a long run would accumulate unless bounded otherwise. */
-async function keysWithoutTtl(redis: Redis): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'COUNT', 1000);
-    cursor = next;
-    const pipe = redis.pipeline();
-    for (const k of keys) pipe.ttl(k);
-    const ttls = (await pipe.exec()) ?? [];
-    keys.forEach((k, i) => {
-      if (ttls[i]?.[1] === -1) out.set(familyOf(k), (out.get(familyOf(k)) ?? 0) + 1);
-    });
+    let counted = keys;
+    if (opts.withoutTtl) {
+      const pipe = redis.pipeline();
+      for (const k of keys) pipe.ttl(k);
+      const ttls = (await pipe.exec()) ?? [];
+      counted = keys.filter((_, i) => ttls[i]?.[1] === -1);
+    }
+    for (const k of counted) {
+      const family = familyOf(k);
+      out.set(family, (out.get(family) ?? 0) + 1);
+    }
   } while (cursor !== '0');
   return out;
 }
@@ -130,8 +128,7 @@ async function main() {
     const t0 = Date.now();
     while (Date.now() - t0 < durationMs) {
       await new Promise((r) => setTimeout(r, flags.sampleS * 1000));
-      const info = await redis.info('memory');
-      const redisBytes = Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
+      const redisBytes = await redisUsedMemory(redis);
       const keys = await redis.dbsize();
       const rss: Record<string, number> = {};
       for (const [name, u] of Object.entries(run.usage())) rss[name] = u.currentRssBytes;
@@ -171,7 +168,7 @@ async function main() {
         .map(([n, s]) => `${n} ${(s / 2 ** 20).toFixed(2)} MiB/min`)
         .join(', ')}\n` +
         `key families that grew in the second half: ${growth.map(([f, d]) => `${f} +${d}`).join(', ') || 'none'}\n` +
-        `keys without a TTL, by family: ${[...(await keysWithoutTtl(redis))]
+        `keys without a TTL, by family: ${[...(await keyFamilies(redis, { withoutTtl: true }))]
           .sort((a, b) => b[1] - a[1])
           .map(([f, n]) => `${f} ${n}`)
           .join(', ')}\n` +

@@ -28,6 +28,7 @@ import { articleFeatures, createStoryClusterer, resolveMergeOptions, type Cluste
 import { keyspace } from '../src/store/keys';
 import { MergeStore } from '../src/store/merge-store';
 import { redisServerAvailable, startRedisServer } from '../src/util/redis-server';
+import { redisUsedMemory } from './redis-info';
 
 const ROOT = path.resolve(__dirname, '../..');
 const DEV = process.env.CLUSTERING_DEV ?? path.resolve(ROOT, '../shared/corpus/clustering-dev');
@@ -225,7 +226,7 @@ async function redisMemory(): Promise<void> {
   try {
     const opts = resolveMergeOptions();
     const store = new MergeStore(redis, keyspace('bench'), opts);
-    const used = async () => Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1] ?? 0);
+    const used = () => redisUsedMemory(redis);
     const before = await used();
     const articles = Number(process.env.BENCH_REDIS_ARTICLES ?? 4000);
     const rand = rng(7);

@@ -291,12 +291,12 @@ export async function startLoadOrigin(opts: LoadOriginOptions): Promise<LoadOrig
   const { port } = server.address() as AddressInfo;
   baseUrl = `http://${host}:${port}`;
 
+  // The fault draw uses what is left of [0, 1) after poison, so the shares add up as given.
+  const poisonShare = POISON_KINDS.reduce((s, k) => s + (opts.poison?.[k] ?? 0), 0);
   for (const article of corpus.articles) {
     const path = demoArticlePath(article);
     const u = unitHash(`${seed}\0${path}`);
     const poison = pick(u, opts.poison, POISON_KINDS);
-    // The fault draw uses what is left of [0, 1) after poison, so the shares add up as given.
-    const poisonShare = POISON_KINDS.reduce((s, k) => s + (opts.poison?.[k] ?? 0), 0);
     const fault = poison ? undefined : pick(u - poisonShare, opts.faults, TRANSIENT_FAULTS);
     const info: LoadOriginArticle = {
       url: baseUrl + path,

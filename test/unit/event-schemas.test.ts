@@ -28,6 +28,13 @@ const story: Story = {
   },
 };
 
+/** The committed JSON Schema of an event type, compiled (formats checked). */
+function committedSchema(type: string) {
+  const ajv = new Ajv2020({ allErrors: true });
+  addFormats(ajv);
+  return ajv.compile(JSON.parse(readFileSync(path.join(SCHEMAS_DIR, `${type}.json`), 'utf8')));
+}
+
 test('the committed schemas/ files are exactly what `npm run schemas` generates', () => {
   const expected = renderSchemaFiles();
   const committed = readdirSync(SCHEMAS_DIR).filter((f) => f.endsWith('.json'));
@@ -58,9 +65,7 @@ test('a built event passes both the zod check and the committed JSON Schema', ()
     type: 'story.updated.v1',
     source: 'urn:storyline:test',
   });
-  const ajv = new Ajv2020({ allErrors: true });
-  addFormats(ajv);
-  const validate = ajv.compile(JSON.parse(readFileSync(path.join(SCHEMAS_DIR, 'story.updated.v1.json'), 'utf8')));
+  const validate = committedSchema('story.updated.v1');
   expect(validate.errors ?? validate(json)).toBe(true);
 });
 
@@ -70,9 +75,7 @@ test('every event type publish emits has a schema, and every schema an event typ
 
 test('story.merged.v1 names the absorbed and the surviving story, and passes the committed JSON Schema', () => {
   const absorbed: Story = { ...story, id: 's00000000000000ab', version: 3, title: 'Tencent Cloud and Chinese chips' };
-  const ajv = new Ajv2020({ allErrors: true });
-  addFormats(ajv);
-  const validate = ajv.compile(JSON.parse(readFileSync(path.join(SCHEMAS_DIR, 'story.merged.v1.json'), 'utf8')));
+  const validate = committedSchema('story.merged.v1');
 
   const ev = buildStoryMergedEvent('urn:storyline:test', story, absorbed.id, 'a42', absorbed);
   const json = JSON.parse(ev.json);
@@ -105,9 +108,7 @@ test('story.merged.v1 names the absorbed and the surviving story, and passes the
 });
 
 test('the near-duplicate fields are optional additions to story.*.v1', () => {
-  const ajv = new Ajv2020({ allErrors: true });
-  addFormats(ajv);
-  const validate = ajv.compile(JSON.parse(readFileSync(path.join(SCHEMAS_DIR, 'story.updated.v1.json'), 'utf8')));
+  const validate = committedSchema('story.updated.v1');
   const withCopies: Story = {
     ...story,
     independentSources: 1,
