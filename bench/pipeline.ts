@@ -14,7 +14,9 @@
  *     peak rate; p50/p99 latency per article from fetched to published.
  *
  * Flags: --articles N (default 2046), --layout per-stage|single|two
- * (processes in phase 2 and 3), --skip-paced, --json FILE.
+ * (processes in phase 2 and 3), --skip-paced, --skip-alone, --json FILE,
+ * --cpu-prof DIR (a V8 profile per worker process of phase 2, for
+ * `node --cpu-prof` analysis in Chrome DevTools or speedscope).
  * The stages-alone / pipeline ratio is the queue overhead figure of issue #8.
  */
 import { writeFileSync } from 'node:fs';
@@ -37,17 +39,22 @@ interface Flags {
   articles: number;
   layout: 'per-stage' | 'single' | 'two';
   paced: boolean;
+  alone: boolean;
   json?: string;
+  /** Write a V8 CPU profile of every worker process into this directory (phase 2 only). */
+  cpuProf?: string;
 }
 
 function parseFlags(argv: string[]): Flags {
-  const f: Flags = { articles: 2046, layout: 'per-stage', paced: true };
+  const f: Flags = { articles: 2046, layout: 'per-stage', paced: true, alone: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--articles') f.articles = Number(argv[++i]);
     else if (a === '--layout') f.layout = argv[++i] as Flags['layout'];
     else if (a === '--skip-paced') f.paced = false;
+    else if (a === '--skip-alone') f.alone = false;
     else if (a === '--json') f.json = argv[++i];
+    else if (a === '--cpu-prof') f.cpuProf = argv[++i];
     else throw new Error(`unknown flag ${a}`);
   }
   if (!(f.articles > 0)) throw new Error('--articles needs a positive number');
@@ -55,14 +62,18 @@ function parseFlags(argv: string[]): Flags {
   return f;
 }
 
-function layoutProcesses(layout: Flags['layout']): WorkerProcessSpec[] {
-  if (layout === 'single') return [{ name: 'all', stages: [...STAGES] }];
-  if (layout === 'two')
-    return [
-      { name: 'all-1', stages: [...STAGES] },
-      { name: 'all-2', stages: [...STAGES] },
-    ];
-  return STAGES.map((s) => ({ name: s, stages: [s] }));
+function layoutProcesses(layout: Flags['layout'], cpuProf?: string): WorkerProcessSpec[] {
+  const specs: WorkerProcessSpec[] =
+    layout === 'single'
+      ? [{ name: 'all', stages: [...STAGES] }]
+      : layout === 'two'
+        ? [
+            { name: 'all-1', stages: [...STAGES] },
+            { name: 'all-2', stages: [...STAGES] },
+          ]
+        : STAGES.map((s) => ({ name: s, stages: [s] }));
+  if (!cpuProf) return specs;
+  return specs.map((s) => ({ ...s, nodeArgs: ['--cpu-prof', '--cpu-prof-dir', cpuProf, '--cpu-prof-name', `${s.name}.cpuprofile`] }));
 }
 
 const cpuMsNow = () => {
@@ -163,7 +174,13 @@ async function pipeline(flags: Flags, redisUrl: string, prefix: string, releaseP
   const origin = await startLoadOrigin({ articles: flags.articles, releasePerSecond, itemsPerFeed: 100, held: true });
   const redis = new Redis(redisUrl);
   const mem0 = await redisUsedMemory(redis);
-  const run = await startLoadRun({ redisUrl, prefix, origin, processes: layoutProcesses(flags.layout), pollIntervalMs: 1000 });
+  const run = await startLoadRun({
+    redisUrl,
+    prefix,
+    origin,
+    processes: layoutProcesses(flags.layout, releasePerSecond ? undefined : flags.cpuProf),
+    pollIntervalMs: 1000,
+  });
   let settled;
   let cpuRedis0 = 0;
   try {
@@ -248,10 +265,11 @@ async function main() {
     process.stdout.write(
       `Storyline whole-pipeline bench: ${flags.articles}+ articles, layout ${flags.layout}, ${os.cpus().length} cores\n`,
     );
-    const alone = await stagesAlone(flags.articles);
-    process.stdout.write(
-      `stages alone: ${alone.articles} articles in ${f1(alone.wallMs)} ms = ${f1(alone.perSecond)}/s; CPU ${f1(alone.cpuMsPerArticle)} ms/article; ${alone.stories} stories (${alone.events} events)\n`,
-    );
+    const alone = flags.alone ? await stagesAlone(flags.articles) : undefined;
+    if (alone)
+      process.stdout.write(
+        `stages alone: ${alone.articles} articles in ${f1(alone.wallMs)} ms = ${f1(alone.perSecond)}/s; CPU ${f1(alone.cpuMsPerArticle)} ms/article; ${alone.stories} stories (${alone.events} events)\n`,
+      );
     const peak = await pipeline(flags, server.url, 'bench-peak');
     process.stdout.write(
       `pipeline, peak: ${peak.published}/${peak.articles} published in ${f1(peak.wallMs)} ms = ${f1(peak.perSecond)}/s (first poll → last story event)\n` +
@@ -262,7 +280,9 @@ async function main() {
           .map(([k, v]) => `${k} ${v}`)
           .join(', ')}\n` +
         `  Redis memory: ${f1(peak.redisBytesPerArticle / 1024)} KiB/article; outcomes ${JSON.stringify(peak.outcomes)}\n` +
-        `  ratio pipeline/stages-alone: throughput ${(peak.perSecond / alone.perSecond).toFixed(3)}, CPU per article ${(alone.cpuMsPerArticle / peak.cpuMsPerArticle.total).toFixed(3)}\n`,
+        (alone
+          ? `  ratio pipeline/stages-alone: throughput ${(peak.perSecond / alone.perSecond).toFixed(3)}, CPU per article ${(alone.cpuMsPerArticle / peak.cpuMsPerArticle.total).toFixed(3)}\n`
+          : ''),
     );
     let paced;
     if (flags.paced) {

@@ -5,7 +5,8 @@ import { buildBriefing, type BriefingArticle } from '../src/merge/briefing';
 import { groupDuplicates, independentSourceCount, shingleSignature, type ShingleSignature } from '../src/merge/near-duplicates';
 import { resolveMergeOptions, type MergeOptions } from '../src/merge/score';
 import { articleFeatures } from '../src/merge/features';
-import { MergeStore } from '../src/store/merge-store';
+import { MergeStore, type MergeIndexMirror } from '../src/store/merge-store';
+import { MergeMirror } from '../src/store/merge-mirror';
 import { entityById } from '../src/tag';
 import type { Article, ArticleEntity, ArticleJobData, Briefing, PublishJobData, Story, StoryArticleRef } from '../src/types';
 import { SCHEMA_VERSION } from '../src/types';
@@ -58,6 +59,21 @@ function rememberMember(a: Article, entities: ArticleEntity[]): BriefingMember {
   });
 }
 
+/*
+ * The merge index as this process last wrote it (src/store/merge-mirror.ts):
+ * one per Redis connection and prefix, trusted only while this process is the
+ * last to have committed. Saves reading and parsing story states, document
+ * frequencies and story records back on every job.
+ */
+const mirrors = new WeakMap<object, Map<string, MergeIndexMirror>>();
+function mirrorFor(ctx: StageContext): MergeIndexMirror {
+  let byPrefix = mirrors.get(ctx.redis);
+  if (!byPrefix) mirrors.set(ctx.redis, (byPrefix = new Map()));
+  let m = byPrefix.get(ctx.store.keys.prefix);
+  if (!m) byPrefix.set(ctx.store.keys.prefix, (m = new MergeMirror()));
+  return m;
+}
+
 export function mergeOptionsFrom(cfg: StorylineConfig): MergeOptions {
   return resolveMergeOptions({ threshold: cfg.merge.threshold, timeWindowMs: cfg.merge.windowHours * 3600_000 });
 }
@@ -74,7 +90,8 @@ export function mergeOptionsFrom(cfg: StorylineConfig): MergeOptions {
 export async function processMergeJob(job: Job<ArticleJobData>, ctx: StageContext): Promise<PublishJobData> {
   const { articleId } = job.data;
   const log = ctx.logger.child({ queue: 'merge', jobId: job.id, articleId });
-  const mergeStore = new MergeStore(ctx.redis, ctx.store.keys, mergeOptionsFrom(ctx.cfg), ctx.cfg.retention.recordTtlSec);
+  const mergeStore = new MergeStore(ctx.redis, ctx.store.keys, mergeOptionsFrom(ctx.cfg), ctx.cfg.retention.recordTtlSec, mirrorFor(ctx));
+  const getStory = (id: string) => mergeStore.getStory(id, (x) => ctx.store.getStory(x));
 
   // A retry after a crash between commit and enqueue: the assignment stands, just hand it on.
   const known = await mergeStore.getAssignment(articleId);
@@ -95,7 +112,7 @@ export async function processMergeJob(job: Job<ArticleJobData>, ctx: StageContex
     articleFeatures({ id: articleId, title: article.title, text: article.text, publishedAt: article.publishedAt, entities }),
   );
 
-  const previous = plan.created ? undefined : await ctx.store.getStory(plan.storyId);
+  const previous = plan.created ? undefined : await getStory(plan.storyId);
   const ref: StoryArticleRef = {
     id: article.id,
     title: article.title,
@@ -104,7 +121,7 @@ export async function processMergeJob(job: Job<ArticleJobData>, ctx: StageContex
     publishedAt: article.publishedAt,
   };
   // Story repair: the articles of stories this one absorbed join it (their records stay, pointing nowhere new).
-  const absorbed = (await Promise.all(plan.merged.map((id) => ctx.store.getStory(id)))).filter((s): s is Story => !!s);
+  const absorbed = (await Promise.all(plan.merged.map((id) => getStory(id)))).filter((s): s is Story => !!s);
   const memberById = new Map<string, StoryArticleRef>();
   for (const a of [...(previous?.articles ?? []), ...absorbed.flatMap((s) => s.articles)]) if (a.id !== articleId) memberById.set(a.id, a);
   let members = [...memberById.values(), ref];
@@ -141,7 +158,7 @@ export async function processMergeJob(job: Job<ArticleJobData>, ctx: StageContex
   });
 
   const related = await relatedStories(
-    ctx,
+    getStory,
     mergeStore,
     plan.storyId,
     plan.others,
@@ -194,6 +211,7 @@ export async function processMergeJob(job: Job<ArticleJobData>, ctx: StageContex
       for (const src of gone.sources) multi.zrem(keys.storiesBySource(src), gone.id);
     }
   });
+  mergeStore.rememberStory(story, ctx.cfg.retention.recordTtlSec);
   const data: PublishJobData = { articleId, storyId: story.id, storyVersion: story.version, created: plan.created };
   await ctx.queues.publish.add('publish', data, { jobId: jobIdFor('publish', articleId) });
   log.info(
@@ -218,7 +236,7 @@ export async function processMergeJob(job: Job<ArticleJobData>, ctx: StageContex
  * that is this story).
  */
 async function relatedStories(
-  ctx: StageContext,
+  getStory: (id: string) => Promise<Story | undefined>,
   mergeStore: MergeStore,
   storyId: string,
   others: Array<{ storyId: string; textSimilarity: number; entityOverlap: number; sharedEntities: string[]; lastAt?: number }>,
@@ -241,7 +259,7 @@ async function relatedStories(
   // Re-read each related story: its title changes as it grows.
   const out: Briefing['howWeGotHere'] = [];
   for (const id of ids) {
-    const s = await ctx.store.getStory(id);
+    const s = await getStory(id);
     if (s) out.push({ storyId: s.id, title: s.title, date: s.articles[0]?.publishedAt });
   }
   return out;

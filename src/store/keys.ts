@@ -25,6 +25,8 @@ export function keyspace(prefix: string) {
     /** Merge index (see src/store/merge-store.ts). */
     mergeDocCount: k('merge', 'docs'),
     mergeDf: k('merge', 'df'),
+    /** Token of the last merge commit: a merge worker trusts its in-memory mirror only while the token is its own. */
+    mergeEpoch: k('merge', 'epoch'),
     mergeState: (storyId: string) => k('merge', 'state', storyId),
     mergeEntityIndex: (entityId: string) => k('merge', 'idx', 'e', entityId),
     mergeTermIndex: (term: string) => k('merge', 'idx', 't', term),

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import {
   candidateKeys,
@@ -21,6 +22,7 @@ import {
 import { storyIdFor } from '../merge/clusterer';
 import type { AssignmentReason, Story } from '../types';
 import type { Keyspace } from './keys';
+import type { MergeMirror } from './merge-mirror';
 
 /*
  * The merge stage's index in Redis, so any merge worker can restart or move.
@@ -37,7 +39,7 @@ import type { Keyspace } from './keys';
  * all-or-nothing, so a crash leaves either no trace or a complete one.
  */
 
-interface StoredState {
+export interface StoredState {
   state: StoryState;
   indexed: { entityIds: string[]; terms: string[] };
 }
@@ -62,6 +64,9 @@ export interface MergePlan {
   commit: (redis: Redis, extra: (multi: ReturnType<Redis['multi']>) => void) => Promise<void>;
 }
 
+/** The merge worker's mirror of the index (src/store/merge-mirror.ts). */
+export type MergeIndexMirror = MergeMirror<StoredState, Story>;
+
 export interface StoredAssignment {
   reason: AssignmentReason;
   storyVersion: number;
@@ -79,13 +84,44 @@ export class MergeStore {
      * expire with it. Undefined: kept forever (tests, the parity bench).
      */
     private readonly stateTtlSec?: number,
+    /** A long-lived worker's in-memory copy of what it reads (src/store/merge-mirror.ts); none: read everything. */
+    private readonly mirror?: MergeIndexMirror,
   ) {}
+
+  /** Milliseconds → the seconds a mirror entry may live (PTTL: -1 no TTL, -2 gone). */
+  private static ttlFromPttl(pttl: number): number | undefined | null {
+    if (pttl === -2) return null;
+    return pttl < 0 ? undefined : pttl / 1000;
+  }
+
+  /**
+   * A story record, from the mirror when it holds it. `load` reads it from
+   * Redis (the record store's parser and version check); its remaining TTL is
+   * read with it so the mirror never outlives the Redis key.
+   */
+  async getStory(storyId: string, load: (id: string) => Promise<Story | undefined>): Promise<Story | undefined> {
+    const mirrored = this.mirror?.stories.get(storyId);
+    if (mirrored) return mirrored;
+    const [story, pttl] = await Promise.all([load(storyId), this.mirror ? this.redis.pttl(this.keys.story(storyId)) : -2]);
+    const ttl = MergeStore.ttlFromPttl(pttl);
+    if (story && this.mirror && ttl !== null) this.mirror.stories.set(storyId, story, ttl);
+    return story;
+  }
+
+  /** After a commit: the story as written, for the next job's reads. */
+  rememberStory(story: Story, ttlSec: number): void {
+    this.mirror?.stories.set(story.id, story, ttlSec);
+  }
 
   /** Follows story-repair merges to the surviving story id. */
   async resolveStory(storyId: string): Promise<string> {
     let id = storyId;
     for (let hops = 0; hops < 100; hops++) {
-      const next = await this.redis.hget(this.keys.mergeMerged, id);
+      let next = this.mirror?.merged.get(id);
+      if (next === undefined) {
+        next = await this.redis.hget(this.keys.mergeMerged, id);
+        this.mirror?.merged.set(id, next);
+      }
       if (!next) break;
       id = next;
     }
@@ -98,6 +134,7 @@ export class MergeStore {
   }
 
   private async loadStats(terms: Iterable<string>, articleTerms: Set<string>): Promise<CorpusStats> {
+    if (this.mirror) return this.loadStatsMirrored(this.mirror, terms, articleTerms);
     const list = [...new Set(terms)];
     const [docCountRaw, dfValues] = await Promise.all([
       this.redis.get(this.keys.mergeDocCount),
@@ -110,8 +147,27 @@ export class MergeStore {
     return { docCount, df: (t) => (df.get(t) ?? 0) + (articleTerms.has(t) ? 1 : 0) };
   }
 
+  /** As loadStats, reading from Redis only the terms (and count) the mirror does not hold yet. */
+  private async loadStatsMirrored(mirror: MergeIndexMirror, terms: Iterable<string>, articleTerms: Set<string>): Promise<CorpusStats> {
+    const missing: string[] = [];
+    for (const t of new Set(terms)) if (!mirror.df.has(t)) missing.push(t);
+    if (missing.length || mirror.docCount === undefined) {
+      const [docCountRaw, dfValues] = await Promise.all([
+        mirror.docCount === undefined ? this.redis.get(this.keys.mergeDocCount) : Promise.resolve(String(mirror.docCount)),
+        missing.length ? this.redis.hmget(this.keys.mergeDf, ...missing) : Promise.resolve([] as Array<string | null>),
+      ]);
+      mirror.docCount = Number(docCountRaw ?? 0);
+      missing.forEach((t, i) => mirror.df.set(t, Number(dfValues[i] ?? 0)));
+    }
+    // A snapshot: the mirror changes only at commit, but this job's scores must not see that.
+    const docCount = (mirror.docCount ?? 0) + 1;
+    const df = mirror.df;
+    return { docCount, df: (t) => (df.get(t) ?? 0) + (articleTerms.has(t) ? 1 : 0) };
+  }
+
   private async loadStates(ids: string[]): Promise<Map<string, StoredState>> {
     if (!ids.length) return new Map();
+    if (this.mirror) return this.loadStatesMirrored(this.mirror, ids);
     const raw = await this.redis.mget(...ids.map((id) => this.keys.mergeState(id)));
     const out = new Map<string, StoredState>();
     raw.forEach((r, i) => {
@@ -120,8 +176,33 @@ export class MergeStore {
     return out;
   }
 
+  private async loadStatesMirrored(mirror: MergeIndexMirror, ids: string[]): Promise<Map<string, StoredState>> {
+    const out = new Map<string, StoredState>();
+    const missing: string[] = [];
+    for (const id of ids) {
+      const s = mirror.states.get(id);
+      if (s) out.set(id, s);
+      else missing.push(id);
+    }
+    if (!missing.length) return out;
+    const pipe = this.redis.pipeline();
+    for (const id of missing) pipe.get(this.keys.mergeState(id)).pttl(this.keys.mergeState(id));
+    const res = (await pipe.exec()) ?? [];
+    missing.forEach((id, i) => {
+      const [[, raw], [, pttl]] = [res[2 * i], res[2 * i + 1]];
+      if (typeof raw !== 'string') return;
+      const s = JSON.parse(raw) as StoredState;
+      out.set(id, s);
+      const ttl = MergeStore.ttlFromPttl(Number(pttl));
+      if (ttl !== null) mirror.states.set(id, s, ttl);
+    });
+    return out;
+  }
+
   /** Scores the article against candidate stories and returns what to write; nothing is written yet. */
   async plan(features: ArticleFeatures): Promise<MergePlan> {
+    // The mirror is trusted only if the last commit was this worker's (src/store/merge-mirror.ts).
+    if (this.mirror) this.mirror.validate(await this.redis.get(this.keys.mergeEpoch));
     const articleTerms = new Set(features.terms.keys());
     // First pass: df for the article's own terms picks the lookup keys.
     const articleStats = await this.loadStats(articleTerms, articleTerms);
@@ -199,6 +280,7 @@ export class MergeStore {
     const keys = this.keys;
     const opts = this.opts;
     const stateTtlSec = this.stateTtlSec;
+    const mirror = this.mirror;
     return {
       features,
       storyId,
@@ -209,6 +291,9 @@ export class MergeStore {
       others,
       async commit(redis, extra) {
         const multi = redis.multi();
+        const token = mirror?.nextToken() ?? randomUUID();
+        // First in the MULTI: its reply (the token it replaced) says whether anyone else committed since.
+        multi.set(keys.mergeEpoch, token, 'GET');
         multi.incr(keys.mergeDocCount);
         for (const t of articleTerms) multi.hincrby(keys.mergeDf, t, 1);
         if (previous) {
@@ -243,6 +328,23 @@ export class MergeStore {
         const res = await multi.exec();
         const failed = res?.find(([err]) => err);
         if (!res || failed) throw new Error(`merge commit failed: ${failed?.[0]?.message ?? 'transaction aborted'}`);
+        if (mirror && mirror.committed(res[0][1] as string | null, token)) {
+          // Still the only writer: apply what was just written instead of reading it back next time.
+          if (mirror.docCount !== undefined) mirror.docCount++;
+          for (const t of articleTerms) {
+            const n = mirror.df.get(t);
+            if (n !== undefined) mirror.df.set(t, n + 1);
+          }
+          for (const gone of absorbed) {
+            if (gone.state.id === storyId) continue;
+            mirror.states.delete(gone.state.id);
+            mirror.stories.delete(gone.state.id);
+            mirror.merged.set(gone.state.id, storyId);
+          }
+          mirror.merged.set(storyId, null);
+          mirror.trimTerms();
+        }
+        mirror?.states.set(storyId, { state, indexed: next }, ttl);
       },
     };
   }

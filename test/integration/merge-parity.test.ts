@@ -4,7 +4,8 @@ import { articleFeatures, createStoryClusterer, resolveMergeOptions } from '../.
 import { DEMO_ARTICLES } from '../../src/demo/corpus';
 import { generateLoadCorpus } from '../../src/load/corpus';
 import { keyspace } from '../../src/store/keys';
-import { MergeStore } from '../../src/store/merge-store';
+import { MergeStore, type MergeIndexMirror } from '../../src/store/merge-store';
+import { MergeMirror } from '../../src/store/merge-mirror';
 import { tagEntities } from '../../src/tag';
 import { testRedisUrl, uniquePrefix } from '../helpers/redis';
 
@@ -85,17 +86,33 @@ function gunViolenceStream(): StreamDoc[] {
     });
 }
 
-async function runBoth(docs: StreamDoc[]): Promise<{ memory: string[]; redis: string[]; merged: number; reasonsEqual: boolean }> {
+/**
+ * How the Redis path runs: reading everything back each time (`plain`), as one long-lived merge worker
+ * with its in-memory mirror (`mirror`), or as two workers with their own mirrors taking turns in runs of
+ * a few articles (`handover`: each must notice the other's commits and drop what it mirrored).
+ */
+type Mode = 'plain' | 'mirror' | 'handover';
+const MODES: Mode[] = ['plain', 'mirror', 'handover'];
+
+async function runBoth(
+  docs: StreamDoc[],
+  mode: Mode = 'plain',
+): Promise<{ memory: string[]; redis: string[]; merged: number; reasonsEqual: boolean; invalidations: number }> {
   const opts = resolveMergeOptions();
   const clusterer = createStoryClusterer(opts);
   const redis = new Redis(testRedisUrl());
-  const store = new MergeStore(redis, keyspace(uniquePrefix('merge-parity')), opts);
+  const keys = keyspace(uniquePrefix('merge-parity'));
+  const mirrors: MergeIndexMirror[] =
+    mode === 'plain' ? [] : mode === 'mirror' ? [new MergeMirror()] : [new MergeMirror(), new MergeMirror()];
+  const stores = mirrors.length ? mirrors.map((m) => new MergeStore(redis, keys, opts, undefined, m)) : [new MergeStore(redis, keys, opts)];
   const memory: string[] = [];
   const viaRedis: string[] = [];
   let reasonsEqual = true;
   try {
-    for (const d of docs) {
+    for (const [i, d] of docs.entries()) {
       memory.push(clusterer.add(d));
+      // Handover: runs of 1 to 7 articles per worker, so both warm and just-invalidated mirrors are exercised.
+      const store = stores[Math.floor(i / (1 + (i % 7))) % stores.length];
       const plan = await store.plan(articleFeatures(d));
       await plan.commit(redis, () => undefined);
       viaRedis.push(plan.storyId);
@@ -108,39 +125,58 @@ async function runBoth(docs: StreamDoc[]): Promise<{ memory: string[]; redis: st
   } finally {
     redis.disconnect();
   }
-  return { memory, redis: viaRedis, merged: clusterer.merged().size, reasonsEqual };
+  return {
+    memory,
+    redis: viaRedis,
+    merged: clusterer.merged().size,
+    reasonsEqual,
+    invalidations: mirrors.reduce((n, m) => n + m.invalidations, 0),
+  };
 }
 
 describe("the Redis merge path makes the in-memory clusterer's decisions", () => {
-  test('demo corpus: same story per article, same reasons', async () => {
-    const r = await runBoth(demoStream());
+  test.each(MODES)('demo corpus (%s): same story per article, same reasons', async (mode) => {
+    const r = await runBoth(demoStream(), mode);
     expect(r.redis).toEqual(r.memory);
     expect(r.reasonsEqual).toBe(true);
     expect(new Set(r.memory).size).toBe(11);
+    // One worker never finds its mirror stale; two taking turns do, at every handover.
+    if (mode === 'mirror') expect(r.invalidations).toBe(0);
+    if (mode === 'handover') expect(r.invalidations).toBeGreaterThan(5);
   });
 
-  test('a stream that repeats itself every 120 days, shuffled: same story per article, same reasons', async () => {
-    const r = await runBoth(recurringStream());
-    expect(r.redis).toEqual(r.memory);
-    expect(r.reasonsEqual).toBe(true);
-    // 20 seasons of 11 events; a few more from the shuffled order, none from a season joining another.
-    expect(new Set(r.memory).size).toBeGreaterThanOrEqual(220);
-    expect(new Set(r.memory).size).toBeLessThan(250);
-  }, 60_000);
+  test.each(MODES)(
+    'a stream that repeats itself every 120 days, shuffled (%s): same story per article, same reasons',
+    async (mode) => {
+      const r = await runBoth(recurringStream(), mode);
+      expect(r.redis).toEqual(r.memory);
+      expect(r.reasonsEqual).toBe(true);
+      // 20 seasons of 11 events; a few more from the shuffled order, none from a season joining another.
+      expect(new Set(r.memory).size).toBeGreaterThanOrEqual(220);
+      expect(new Set(r.memory).size).toBeLessThan(250);
+    },
+    60_000,
+  );
 
   const incidents = gunViolenceStream();
-  (incidents.length ? test : test.skip)('full articles with follow-ups weeks later: same story per article, same reasons', async () => {
-    const r = await runBoth(incidents);
-    expect(r.redis).toEqual(r.memory);
-    expect(r.reasonsEqual).toBe(true);
-    expect(new Set(r.memory).size).toBeLessThan(incidents.length);
-  });
+  (incidents.length ? test.each(MODES) : test.skip.each(MODES))(
+    'full articles with follow-ups weeks later (%s): same story per article, same reasons',
+    async (mode) => {
+      const r = await runBoth(incidents, mode);
+      expect(r.redis).toEqual(r.memory);
+      expect(r.reasonsEqual).toBe(true);
+      expect(new Set(r.memory).size).toBeLessThan(incidents.length);
+    },
+  );
 
   const headlines = headlineStream();
-  (headlines.length ? test : test.skip)('headline stream with story repair: same story per article', async () => {
-    const r = await runBoth(headlines);
-    expect(r.merged).toBeGreaterThan(0);
-    expect(r.redis).toEqual(r.memory);
-    expect(r.reasonsEqual).toBe(true);
-  });
+  (headlines.length ? test.each(MODES) : test.skip.each(MODES))(
+    'headline stream with story repair (%s): same story per article',
+    async (mode) => {
+      const r = await runBoth(headlines, mode);
+      expect(r.merged).toBeGreaterThan(0);
+      expect(r.redis).toEqual(r.memory);
+      expect(r.reasonsEqual).toBe(true);
+    },
+  );
 });

@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+
+/*
+ * A merge worker's in-memory copy of the parts of the merge index it reads on
+ * every job (story states, document frequencies, story records, repair
+ * redirects), so a warm worker reads none of them back from Redis.
+ *
+ * Why this is safe: Redis stays the only source of truth, and the mirror is
+ * only trusted while nobody else has written the merge index. Every merge
+ * commit swaps a random token in `merge:epoch` (SET … GET, inside the commit's
+ * MULTI). A worker remembers the token it wrote; a job starts by reading the
+ * token, and if it is not this worker's (another merge process committed, the
+ * keys were flushed, Redis came back from an older AOF) the mirror is dropped
+ * and refilled from Redis as it is read. The commit's GET tells whether
+ * someone committed between the check and the commit; if so the mirror is
+ * dropped too. Random tokens (not a counter) mean two Redis servers or two
+ * prefixes can never be mistaken for each other.
+ *
+ * Expiry: Redis expires states and stories a TTL after their last update. The
+ * mirror forgets them a minute earlier, so it never serves what Redis no
+ * longer has (it re-reads instead). Sizes are bounded (least recently used
+ * first); an evicted entry is simply read from Redis again.
+ */
+
+/** Entries forgotten this long before Redis expires them, against clock skew between the worker and Redis. */
+const EXPIRY_MARGIN_MS = 60_000;
+
+interface Timed<T> {
+  value: T;
+  /** ms since epoch; Infinity when the key has no TTL. */
+  expiresAt: number;
+}
+
+/** A Map with least-recently-used eviction and per-entry expiry. */
+export class ExpiringLru<T> {
+  private readonly map = new Map<string, Timed<T>>();
+  constructor(private readonly capacity: number) {}
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  get(key: string, now = Date.now()): T | undefined {
+    const hit = this.map.get(key);
+    if (!hit) return undefined;
+    if (hit.expiresAt <= now) {
+      this.map.delete(key);
+      return undefined;
+    }
+    // Refresh recency: Map iteration order puts the least recent first.
+    this.map.delete(key);
+    this.map.set(key, hit);
+    return hit.value;
+  }
+
+  has(key: string, now = Date.now()): boolean {
+    return this.get(key, now) !== undefined;
+  }
+
+  /** ttlSec undefined: no expiry (the Redis key has none). */
+  set(key: string, value: T, ttlSec?: number, now = Date.now()): void {
+    this.map.delete(key);
+    this.map.set(key, { value, expiresAt: ttlSec === undefined ? Infinity : now + ttlSec * 1000 - EXPIRY_MARGIN_MS });
+    while (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as string);
+  }
+
+  delete(key: string): void {
+    this.map.delete(key);
+  }
+
+  clear(): void {
+    this.map.clear();
+  }
+}
+
+export interface MergeMirrorLimits {
+  states: number;
+  stories: number;
+  terms: number;
+}
+
+const DEFAULT_LIMITS: MergeMirrorLimits = { states: 5_000, stories: 2_000, terms: 500_000 };
+
+export class MergeMirror<State, Story> {
+  /** The token this worker last wrote to `merge:epoch`; undefined: nothing mirrored is trusted yet. */
+  private token?: string;
+  readonly states: ExpiringLru<State>;
+  readonly stories: ExpiringLru<Story>;
+  /** Story repair redirects (absorbed → survivor), and known non-redirects (null). No TTL, as in Redis. */
+  readonly merged: ExpiringLru<string | null>;
+  /** Document frequencies of the terms read or written so far, and the document count. */
+  readonly df = new Map<string, number>();
+  docCount?: number;
+  /** How often the mirror was found stale and dropped (tests and logs). */
+  invalidations = 0;
+
+  constructor(private readonly limits: MergeMirrorLimits = DEFAULT_LIMITS) {
+    this.states = new ExpiringLru(limits.states);
+    this.stories = new ExpiringLru(limits.stories);
+    this.merged = new ExpiringLru(limits.stories);
+  }
+
+  /** Called with the token read from Redis at the start of a job: drops everything if it is not ours. */
+  validate(tokenInRedis: string | null): void {
+    if (this.token !== undefined && tokenInRedis === this.token) return;
+    this.clear();
+  }
+
+  /** A fresh token for the next commit. */
+  nextToken(): string {
+    return randomUUID();
+  }
+
+  /**
+   * After a commit that swapped `previous` (what Redis held) for `written`:
+   * the mirror stays trusted only if `previous` was our own last token.
+   * Returns false if the mirror had to be dropped.
+   */
+  committed(previous: string | null, written: string): boolean {
+    const intact = this.token !== undefined && previous === this.token;
+    if (!intact) this.clear();
+    this.token = written;
+    return intact;
+  }
+
+  /** Keeps the vocabulary bounded: past the limit, start over (terms are re-read from Redis). */
+  trimTerms(): void {
+    if (this.df.size > this.limits.terms) {
+      this.df.clear();
+      this.docCount = undefined;
+    }
+  }
+
+  clear(): void {
+    if (this.token !== undefined) this.invalidations++;
+    this.token = undefined;
+    this.states.clear();
+    this.stories.clear();
+    this.merged.clear();
+    this.df.clear();
+    this.docCount = undefined;
+  }
+}

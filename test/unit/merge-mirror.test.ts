@@ -1,0 +1,72 @@
+import { ExpiringLru, MergeMirror } from '../../src/store/merge-mirror';
+
+describe('ExpiringLru', () => {
+  test('evicts the least recently used entry past its capacity', () => {
+    const lru = new ExpiringLru<number>(2);
+    lru.set('a', 1);
+    lru.set('b', 2);
+    expect(lru.get('a')).toBe(1); // a is now the most recent
+    lru.set('c', 3);
+    expect(lru.get('b')).toBeUndefined();
+    expect(lru.get('a')).toBe(1);
+    expect(lru.get('c')).toBe(3);
+    expect(lru.size).toBe(2);
+  });
+
+  test('forgets an entry a minute before the Redis key would expire, and never when the key has no TTL', () => {
+    const lru = new ExpiringLru<string>(10);
+    const now = 1_000_000;
+    lru.set('short', 'x', 600, now);
+    lru.set('forever', 'y', undefined, now);
+    expect(lru.get('short', now + 539_000)).toBe('x');
+    expect(lru.get('short', now + 540_000)).toBeUndefined();
+    expect(lru.get('forever', now + 10 ** 12)).toBe('y');
+    // A TTL under the margin is never served from memory at all.
+    lru.set('tiny', 'z', 30, now);
+    expect(lru.get('tiny', now)).toBeUndefined();
+  });
+
+  test('keeps a null value apart from a missing one (a known "no redirect")', () => {
+    const lru = new ExpiringLru<string | null>(10);
+    lru.set('k', null);
+    expect(lru.get('k')).toBeNull();
+    expect(lru.has('k')).toBe(true);
+    expect(lru.has('missing')).toBe(false);
+    expect(lru.get('missing')).toBeUndefined();
+  });
+});
+
+describe('MergeMirror trust', () => {
+  test('is trusted only while the token in Redis is the one it wrote last', () => {
+    const m = new MergeMirror<string, string>();
+    m.validate(null);
+    const t1 = m.nextToken();
+    expect(m.committed(null, t1)).toBe(false); // nothing was trusted before the first commit
+    m.states.set('s', 'state');
+    m.df.set('term', 3);
+    m.validate(t1);
+    expect(m.states.get('s')).toBe('state');
+    const t2 = m.nextToken();
+    expect(m.committed(t1, t2)).toBe(true);
+    // Another worker committed: everything goes.
+    m.validate('someone-else');
+    expect(m.states.get('s')).toBeUndefined();
+    expect(m.df.size).toBe(0);
+    expect(m.invalidations).toBe(1);
+  });
+
+  test('a commit that replaced somebody else’s token drops what was mirrored before it', () => {
+    const m = new MergeMirror<string, string>();
+    const t1 = m.nextToken();
+    m.committed(null, t1);
+    m.states.set('s', 'state');
+    m.validate(t1);
+    const t2 = m.nextToken();
+    expect(m.committed('written-in-between', t2)).toBe(false);
+    expect(m.states.get('s')).toBeUndefined();
+    m.validate(t2); // the new token is ours: trusted again from here
+    m.states.set('s2', 'fresh');
+    m.validate(t2);
+    expect(m.states.get('s2')).toBe('fresh');
+  });
+});
