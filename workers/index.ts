@@ -1,7 +1,7 @@
 import { Worker, type Job, type Processor } from 'bullmq';
 import { QUEUE_NAMES, workerOptions } from '../queues';
 import { recordFailed } from '../src/audit';
-import { instrumentHttpClient, recordJob, type JobTimes } from '../src/metrics/recorder';
+import { flushMetrics, instrumentHttpClient, recordJob, type JobTimes } from '../src/metrics/recorder';
 import type { StageName } from '../src/types';
 import type { StageContext } from './context';
 import { closeExtractPools, processExtractJob } from './extract';
@@ -68,11 +68,11 @@ export function startStageWorkers(stages: StageName[], ctx: StageContext): Runni
     const worker = new Worker(QUEUE_NAMES[stage], processor, workerOptions(ctx.cfg, stage));
     const onMetricsError = (err: Error) => log.warn({ err: err.message }, 'metrics not recorded');
     worker.on('completed', (job, result) => {
-      void recordJob(ctx, stage, 'completed', jobTimes(job), domainCounters(stage, result), onMetricsError);
+      recordJob(ctx, stage, 'completed', jobTimes(job), domainCounters(stage, result), onMetricsError);
     });
     worker.on('failed', (job, err) => {
       if (!job) return;
-      void recordJob(ctx, stage, 'failed', jobTimes(job), [], onMetricsError);
+      recordJob(ctx, stage, 'failed', jobTimes(job), [], onMetricsError);
       const final =
         job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError' || /stalled more than/.test(err.message);
       // Failures the processor did not see (a job stalled too often fails before it runs) are accounted here.
@@ -106,6 +106,8 @@ export function startStageWorkers(stages: StageName[], ctx: StageContext): Runni
     async close() {
       await Promise.all(workers.map((w) => w.close()));
       await closeExtractPools();
+      // Metrics are written once a second: the last second's go out before the connection closes.
+      await flushMetrics(ctx);
     },
   };
 }

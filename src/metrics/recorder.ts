@@ -8,7 +8,8 @@ import type { StageName } from '../types';
  * work, so one scrape of the API's /metrics sees the whole deployment however
  * many worker processes and hosts there are (no per-worker scrape targets to
  * discover, and nothing lost when a worker restarts). Counters and histogram
- * buckets are HINCRBY/HINCRBYFLOAT on two hashes; one pipeline per job.
+ * buckets are HINCRBY/HINCRBYFLOAT on two hashes, summed in memory and
+ * written once a second (MetricsBuffer below).
  *
  * Field names: `{metric}|{labelName}={value},…` for counters and
  * `{metric}|{labels}|{bucketIndex|sum|count}` for histograms. See
@@ -61,42 +62,107 @@ export function classifyFetch(outcome: FetchResult | unknown): FetchOutcome {
   return 'error';
 }
 
-function incrCounter(pipe: ReturnType<Redis['pipeline']>, keys: Keyspace, metric: string, labels: Record<string, string>, by = 1): void {
-  pipe.hincrby(keys.metricsCounters, `${metric}|${labelKey(labels)}`, by);
-}
+/*
+ * Increments are summed in memory and written once a second (and on close),
+ * one pipeline of HINCRBYs per distinct field, instead of a pipeline of about
+ * ten commands per job: per job that was the largest share of the Redis
+ * commands a stage sent besides its own records (issue #8, docs/benchmarks.md).
+ * A process killed with -9 loses at most its last second of counts; metrics
+ * are observations, not the accounting (src/audit is written with the work).
+ */
+const FLUSH_INTERVAL_MS = 1000;
 
-function observe(
-  pipe: ReturnType<Redis['pipeline']>,
-  keys: Keyspace,
-  metric: string,
-  buckets: number[],
-  labels: Record<string, string>,
-  seconds: number,
-): void {
-  const base = `${metric}|${labelKey(labels)}`;
-  pipe.hincrby(keys.metricsHistograms, `${base}|${bucketIndex(buckets, seconds)}`, 1);
-  pipe.hincrbyfloat(keys.metricsHistograms, `${base}|sum`, seconds);
-  pipe.hincrby(keys.metricsHistograms, `${base}|count`, 1);
-}
+class MetricsBuffer {
+  private counters = new Map<string, number>();
+  private histograms = new Map<string, number>();
+  private sums = new Map<string, number>();
+  private minutes = new Map<string, number>();
+  private timer?: NodeJS.Timeout;
+  private flushing: Promise<void> = Promise.resolve();
+  onError?: (err: Error) => void;
 
-/** Metrics must never fail a job: errors are swallowed (and reported to `onError`). */
-async function run(pipe: ReturnType<Redis['pipeline']>, onError?: (err: Error) => void): Promise<void> {
-  try {
-    await pipe.exec();
-  } catch (err) {
-    onError?.(err as Error);
+  constructor(private readonly target: MetricsTarget) {}
+
+  counter(metric: string, labels: Record<string, string>, by = 1): void {
+    const field = `${metric}|${labelKey(labels)}`;
+    this.counters.set(field, (this.counters.get(field) ?? 0) + by);
+    this.schedule();
+  }
+
+  observe(metric: string, buckets: number[], labels: Record<string, string>, seconds: number): void {
+    const base = `${metric}|${labelKey(labels)}`;
+    const bucket = `${base}|${bucketIndex(buckets, seconds)}`;
+    this.histograms.set(bucket, (this.histograms.get(bucket) ?? 0) + 1);
+    this.histograms.set(`${base}|count`, (this.histograms.get(`${base}|count`) ?? 0) + 1);
+    this.sums.set(`${base}|sum`, (this.sums.get(`${base}|sum`) ?? 0) + seconds);
+    this.schedule();
+  }
+
+  minute(key: string): void {
+    this.minutes.set(key, (this.minutes.get(key) ?? 0) + 1);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);
+    // A pending flush must not keep a finished process alive; close() flushes explicitly.
+    this.timer.unref();
+  }
+
+  /** Writes what has accumulated; never rejects (metrics must not fail a job). */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const { counters, histograms, sums, minutes } = this;
+    if (!counters.size && !histograms.size && !sums.size && !minutes.size) return this.flushing;
+    this.counters = new Map();
+    this.histograms = new Map();
+    this.sums = new Map();
+    this.minutes = new Map();
+    const keys = this.target.store.keys;
+    const pipe = this.target.redis.pipeline();
+    for (const [field, by] of counters) pipe.hincrby(keys.metricsCounters, field, by);
+    for (const [field, by] of histograms) pipe.hincrby(keys.metricsHistograms, field, by);
+    for (const [field, by] of sums) pipe.hincrbyfloat(keys.metricsHistograms, field, by);
+    for (const [key, by] of minutes) {
+      pipe.incrby(key, by);
+      pipe.expire(key, 7200);
+    }
+    // Flushes go out in order, so a close() waits for every earlier one too.
+    this.flushing = this.flushing.then(async () => {
+      try {
+        await pipe.exec();
+      } catch (err) {
+        this.onError?.(err as Error);
+      }
+    });
+    return this.flushing;
   }
 }
 
-/** Counts one fetch of a feed or page by outcome class. Fire and forget. */
-export function recordFetchOutcome(target: MetricsTarget, kind: FetchKind, outcome: FetchOutcome | FetchResult | unknown): Promise<void> {
+/** One buffer per Redis connection and key prefix (tests run several pipelines in one process). */
+const buffers = new WeakMap<object, Map<string, MetricsBuffer>>();
+function bufferFor(target: MetricsTarget): MetricsBuffer {
+  let byPrefix = buffers.get(target.redis);
+  if (!byPrefix) buffers.set(target.redis, (byPrefix = new Map()));
+  let b = byPrefix.get(target.store.keys.prefix);
+  if (!b) byPrefix.set(target.store.keys.prefix, (b = new MetricsBuffer(target)));
+  return b;
+}
+
+/** Writes the metrics this process has buffered for `target` (worker shutdown, tests). */
+export function flushMetrics(target: MetricsTarget): Promise<void> {
+  return bufferFor(target).flush();
+}
+
+/** Counts one fetch of a feed or page by outcome class. Buffered (see MetricsBuffer). */
+export function recordFetchOutcome(target: MetricsTarget, kind: FetchKind, outcome: FetchOutcome | FetchResult | unknown): void {
   const cls =
     typeof outcome === 'string' && (FETCH_OUTCOMES as readonly string[]).includes(outcome)
       ? (outcome as FetchOutcome)
       : classifyFetch(outcome);
-  const pipe = target.redis.pipeline();
-  incrCounter(pipe, target.store.keys, 'storyline_fetch_outcomes_total', { kind, outcome: cls });
-  return run(pipe);
+  bufferFor(target).counter('storyline_fetch_outcomes_total', { kind, outcome: cls });
 }
 
 /** Wraps an HTTP client so that every fetch is counted by outcome class; nothing else changes. */
@@ -105,10 +171,10 @@ export function instrumentHttpClient(http: HttpClient, target: MetricsTarget, ki
     async fetch(url, opts) {
       try {
         const res = await http.fetch(url, opts);
-        void recordFetchOutcome(target, kind, res);
+        recordFetchOutcome(target, kind, res);
         return res;
       } catch (err) {
-        void recordFetchOutcome(target, kind, err);
+        recordFetchOutcome(target, kind, err);
         throw err;
       }
     },
@@ -135,23 +201,19 @@ export function recordJob(
   times: JobTimes,
   extra: Array<{ metric: string; labels?: Record<string, string>; by?: number }> = [],
   onError?: (err: Error) => void,
-): Promise<void> {
+): void {
   const keys = target.store.keys;
-  const pipe = target.redis.pipeline();
-  incrCounter(pipe, keys, 'storyline_stage_jobs_total', { stage, outcome });
+  const buf = bufferFor(target);
+  if (onError) buf.onError = onError;
+  buf.counter('storyline_stage_jobs_total', { stage, outcome });
   if (times.processedOn && times.finishedOn && times.finishedOn >= times.processedOn) {
-    observe(pipe, keys, 'storyline_stage_processing_seconds', PROCESSING_BUCKETS, { stage }, (times.finishedOn - times.processedOn) / 1000);
+    buf.observe('storyline_stage_processing_seconds', PROCESSING_BUCKETS, { stage }, (times.finishedOn - times.processedOn) / 1000);
   }
   if (times.processedOn && times.readyAt && times.processedOn >= times.readyAt) {
-    observe(pipe, keys, 'storyline_stage_wait_seconds', WAIT_BUCKETS, { stage }, (times.processedOn - times.readyAt) / 1000);
+    buf.observe('storyline_stage_wait_seconds', WAIT_BUCKETS, { stage }, (times.processedOn - times.readyAt) / 1000);
   }
-  if (outcome === 'completed') {
-    const minute = Math.floor((times.finishedOn ?? Date.now()) / 60_000);
-    pipe.incr(keys.metricsMinute(stage, minute));
-    pipe.expire(keys.metricsMinute(stage, minute), 7200);
-  }
-  for (const e of extra) if ((e.by ?? 1) !== 0) incrCounter(pipe, keys, e.metric, e.labels ?? {}, e.by ?? 1);
-  return run(pipe, onError);
+  if (outcome === 'completed') buf.minute(keys.metricsMinute(stage, Math.floor((times.finishedOn ?? Date.now()) / 60_000)));
+  for (const e of extra) if ((e.by ?? 1) !== 0) buf.counter(e.metric, e.labels ?? {}, e.by ?? 1);
 }
 
 /** Jobs completed per stage over the last `minutes` whole minutes plus the current one. */
