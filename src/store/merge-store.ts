@@ -72,6 +72,52 @@ export interface StoredAssignment {
   storyVersion: number;
 }
 
+/*
+ * The two bulk updates of a merge commit run as Lua scripts inside its MULTI:
+ * one HINCRBY per article term (a few hundred) and ZADD + trim + EXPIRE per
+ * posting list (dozens) were each a command of their own, and building,
+ * encoding and answering those commands was the largest part of the merge
+ * stage's CPU after scoring (issue #8). As scripts they are one command each,
+ * with the keys declared (KEYS), so they stay legal on Redis Cluster when the
+ * prefix carries a hash tag (docs/scaling.md).
+ */
+const INCREMENT_DF_LUA = `
+for i = 1, #ARGV do redis.call('HINCRBY', KEYS[1], ARGV[i], 1) end
+return #ARGV`;
+
+const UPDATE_POSTINGS_LUA = `
+local storyId, touch, limit, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+for i = 1, #KEYS do
+  redis.call('ZADD', KEYS[i], touch, storyId)
+  redis.call('ZREMRANGEBYRANK', KEYS[i], 0, -(limit + 1))
+  if ttl > 0 then redis.call('EXPIRE', KEYS[i], ttl) end
+end
+return #KEYS`;
+
+type Multi = ReturnType<Redis['multi']>;
+type ScriptCaller = (numKeys: number, ...args: Array<string | number>) => Multi;
+const SCRIPTS = { storylineIncrementDf: INCREMENT_DF_LUA, storylineUpdatePostings: UPDATE_POSTINGS_LUA };
+
+/** Defines the scripts on a connection once; ioredis copies them onto every MULTI made from it afterwards. */
+function defineScripts(redis: Redis): void {
+  const r = redis as unknown as Record<string, unknown>;
+  for (const [name, lua] of Object.entries(SCRIPTS)) if (typeof r[name] !== 'function') redis.defineCommand(name, { lua });
+}
+
+function call(multi: Multi, name: keyof typeof SCRIPTS, numKeys: number, args: Array<string | number>): void {
+  const fn = (multi as unknown as Record<string, ScriptCaller | undefined>)[name];
+  if (!fn) throw new Error(`script ${name} is not defined on this connection (MergeStore defines it)`);
+  fn.call(multi, numKeys, ...args);
+}
+
+function incrementDf(multi: Multi, dfKey: string, terms: string[]): void {
+  if (terms.length) call(multi, 'storylineIncrementDf', 1, [dfKey, ...terms]);
+}
+
+function updatePostings(multi: Multi, keys: string[], o: { storyId: string; touch: number; limit: number; ttlSec?: number }): void {
+  if (keys.length) call(multi, 'storylineUpdatePostings', keys.length, [...keys, o.storyId, o.touch, o.limit, o.ttlSec ?? 0]);
+}
+
 export class MergeStore {
   constructor(
     private readonly redis: Redis,
@@ -86,7 +132,9 @@ export class MergeStore {
     private readonly stateTtlSec?: number,
     /** A long-lived worker's in-memory copy of what it reads (src/store/merge-mirror.ts); none: read everything. */
     private readonly mirror?: MergeIndexMirror,
-  ) {}
+  ) {
+    defineScripts(redis);
+  }
 
   /** Milliseconds → the seconds a mirror entry may live (PTTL: -1 no TTL, -2 gone). */
   private static ttlFromPttl(pttl: number): number | undefined | null {
@@ -290,12 +338,13 @@ export class MergeStore {
       merged: absorbedIds,
       others,
       async commit(redis, extra) {
+        defineScripts(redis);
         const multi = redis.multi();
         const token = mirror?.nextToken() ?? randomUUID();
         // First in the MULTI: its reply (the token it replaced) says whether anyone else committed since.
         multi.set(keys.mergeEpoch, token, 'GET');
         multi.incr(keys.mergeDocCount);
-        for (const t of articleTerms) multi.hincrby(keys.mergeDf, t, 1);
+        incrementDf(multi, keys.mergeDf, [...articleTerms]);
         if (previous) {
           const stale = (a: string[], b: string[]) => a.filter((k) => !b.includes(k));
           for (const e of stale(previous.indexed.entityIds, next.entityIds)) multi.zrem(keys.mergeEntityIndex(e), storyId);
@@ -308,19 +357,14 @@ export class MergeStore {
           multi.del(keys.mergeState(gone.state.id));
           multi.hset(keys.mergeMerged, gone.state.id, storyId);
         }
-        // A shared counter orders postings by recency of touch across all stories.
-        const touch = Date.now();
         const ttl = stateTtlSec;
-        for (const e of next.entityIds) {
-          multi.zadd(keys.mergeEntityIndex(e), touch, storyId);
-          multi.zremrangebyrank(keys.mergeEntityIndex(e), 0, -(opts.postingLimit + 1));
-          if (ttl) multi.expire(keys.mergeEntityIndex(e), ttl);
-        }
-        for (const t of next.terms) {
-          multi.zadd(keys.mergeTermIndex(t), touch, storyId);
-          multi.zremrangebyrank(keys.mergeTermIndex(t), 0, -(opts.postingLimit + 1));
-          if (ttl) multi.expire(keys.mergeTermIndex(t), ttl);
-        }
+        // Postings are ordered by touch time across all stories; one script call for every posting list.
+        updatePostings(multi, [...next.entityIds.map(keys.mergeEntityIndex), ...next.terms.map(keys.mergeTermIndex)], {
+          storyId,
+          touch: Date.now(),
+          limit: opts.postingLimit,
+          ttlSec: stateTtlSec,
+        });
         const stateJson = JSON.stringify({ state, indexed: next } satisfies StoredState);
         if (ttl) multi.set(keys.mergeState(storyId), stateJson, 'EX', ttl);
         else multi.set(keys.mergeState(storyId), stateJson);
