@@ -120,6 +120,16 @@ async function stagesAlone(articles: number) {
   const cpu0 = cpuMsNow();
   const t0 = performance.now();
   let next = 0;
+  // Main-thread time of each part (extraction runs on the pool's threads: its share is the rest of the CPU).
+  const partMs = { tag: 0, merge: 0, briefing: 0 };
+  const timed = <T>(part: keyof typeof partMs, fn: () => T): T => {
+    const t = performance.now();
+    try {
+      return fn();
+    } finally {
+      partMs[part] += performance.now() - t;
+    }
+  };
   // As many pages in flight as threads: extraction runs in the pool while the main thread tags and merges.
   const inFlight = Math.max(2, pool.size * 2);
   await Promise.all(
@@ -127,10 +137,10 @@ async function stagesAlone(articles: number) {
       while (next < pages.length) {
         const p = pages[next++];
         const x = await pool.extract(p.html, p.url, { feedSummary: p.a.summary });
-        const { entities } = tagEntities(x.text, { title: x.title });
+        const { entities } = timed('tag', () => tagEntities(x.text, { title: x.title }));
         const title = x.title || p.a.title;
         const publishedAt = x.publishedAt ?? p.a.publishedAt;
-        const storyId = clusterer.add({ id: p.url, title, text: x.text, publishedAt, entities });
+        const storyId = timed('merge', () => clusterer.add({ id: p.url, title, text: x.text, publishedAt, entities }));
         const member: AloneMember = {
           id: p.url,
           title,
@@ -151,7 +161,7 @@ async function stagesAlone(articles: number) {
           }
         }
         membersOf.set(storyId, members);
-        composeStory(members);
+        timed('briefing', () => composeStory(members));
       }
     }),
   );
@@ -163,6 +173,7 @@ async function stagesAlone(articles: number) {
     wallMs,
     perSecond: (pages.length / wallMs) * 1000,
     cpuMsPerArticle: cpuMs / pages.length,
+    msPerArticle: Object.fromEntries(Object.entries(partMs).map(([k, v]) => [k, v / pages.length])),
     stories: clusterer.stories().length,
     events: corpus.events,
   };
@@ -268,7 +279,11 @@ async function main() {
     const alone = flags.alone ? await stagesAlone(flags.articles) : undefined;
     if (alone)
       process.stdout.write(
-        `stages alone: ${alone.articles} articles in ${f1(alone.wallMs)} ms = ${f1(alone.perSecond)}/s; CPU ${f1(alone.cpuMsPerArticle)} ms/article; ${alone.stories} stories (${alone.events} events)\n`,
+        `stages alone: ${alone.articles} articles in ${f1(alone.wallMs)} ms = ${f1(alone.perSecond)}/s; CPU ${f1(alone.cpuMsPerArticle)} ms/article (main thread: ${Object.entries(
+          alone.msPerArticle,
+        )
+          .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+          .join(', ')}); ${alone.stories} stories (${alone.events} events)\n`,
       );
     const peak = await pipeline(flags, server.url, 'bench-peak');
     process.stdout.write(

@@ -271,7 +271,14 @@ export function decideAssignment(
   candidates: StoryState[],
   stats: CorpusStats,
   opts: MergeOptions = DEFAULT_MERGE_OPTIONS,
-): { storyId: string | null; reason: Omit<AssignmentReason, 'storyId' | 'created'>; alsoEligible: string[] } {
+): {
+  storyId: string | null;
+  reason: Omit<AssignmentReason, 'storyId' | 'created'>;
+  alsoEligible: string[];
+  /** Every candidate's score (shared terms only for the best), so callers need not score them again. */
+  scores: Map<string, ArticleStoryScore>;
+} {
+  const scores = new Map<string, ArticleStoryScore>();
   let best: { story: StoryState; result: ArticleStoryScore; eligible: boolean } | undefined;
   const { threshold, minTextSimilarity } = thresholdsFor(a, opts);
   stats = stats.idfCache ? stats : withIdfCache(stats);
@@ -280,6 +287,7 @@ export function decideAssignment(
   try {
     for (const story of candidates) {
       const result = scoreQuery(query, a, story, stats, opts);
+      scores.set(story.id, result);
       const eligible =
         result.score >= threshold &&
         result.textSimilarity >= minTextSimilarity &&
@@ -307,7 +315,7 @@ export function decideAssignment(
     eligibleIds.filter(([id]) => id !== storyId),
     eligibleIds.length,
   );
-  return { storyId, reason, alsoEligible };
+  return { storyId, reason, alsoEligible, scores };
 }
 
 /**

@@ -314,7 +314,8 @@ export class MergeStore {
     const others = candidates
       .filter((s) => s.id !== storyId && !absorbedIds.includes(s.id))
       .map((s) => {
-        const r = scoreArticleToStory(features, s, stats, this.opts);
+        // Scored once by decideAssignment; the candidates' states have not changed since.
+        const r = decision.scores.get(s.id) ?? scoreArticleToStory(features, s, stats, this.opts);
         return {
           storyId: s.id,
           lastAt: s.lastAt,
