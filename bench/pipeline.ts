@@ -33,7 +33,7 @@ import { startLoadRun, type WorkerProcessSpec } from '../src/load/harness';
 import { generateLoadCorpus } from '../src/load/corpus';
 import { startRedisServer } from '../src/util/redis-server';
 import { STAGES } from '../src/types';
-import { redisCpuMs, redisUsedMemory } from './redis-info';
+import { redisCommandCosts, redisCpuMs, redisUsedMemory } from './redis-info';
 
 interface Flags {
   articles: number;
@@ -198,12 +198,15 @@ async function pipeline(flags: Flags, redisUrl: string, prefix: string, releaseP
     await run.waitIdle();
     run.markBaseline();
     cpuRedis0 = await redisCpuMs(redis);
+    // Command statistics cover the run only (the start-up's BullMQ script loads and polls are not counted).
+    await redis.config('RESETSTAT');
     origin.release();
     settled = await run.settle({ timeoutMs: 900_000, pollMs: 500 });
   } finally {
     await run.close().catch(() => undefined);
   }
   const cpuRedis = (await redisCpuMs(redis)) - cpuRedis0;
+  const commands = await redisCommandCosts(redis);
   const usage = run.usage();
   const counts: Record<string, number> = {};
   for (const o of settled.outcomes.values()) counts[o] = (counts[o] ?? 0) + 1;
@@ -263,6 +266,10 @@ async function pipeline(flags: Flags, redisUrl: string, prefix: string, releaseP
     },
     peakRssMiB: Object.fromEntries(Object.entries(usage).map(([n, u]) => [n, Math.round(u.peakRssBytes / 2 ** 20)])),
     redisBytesPerArticle: mem / published,
+    /** Server time and calls per published article of the costliest commands (EVALSHA: BullMQ's and ours). */
+    redisCommands: commands
+      .slice(0, 8)
+      .map((c) => ({ command: c.command, callsPerArticle: c.calls / published, usPerArticle: c.usec / published })),
     storyEvents,
   };
 }
@@ -295,6 +302,9 @@ async function main() {
           .map(([k, v]) => `${k} ${v}`)
           .join(', ')}\n` +
         `  Redis memory: ${f1(peak.redisBytesPerArticle / 1024)} KiB/article; outcomes ${JSON.stringify(peak.outcomes)}\n` +
+        `  Redis commands per article (calls, µs): ${peak.redisCommands
+          .map((c) => `${c.command} ${c.callsPerArticle.toFixed(1)}/${c.usPerArticle.toFixed(0)}`)
+          .join(', ')}\n` +
         (alone
           ? `  ratio pipeline/stages-alone: throughput ${(peak.perSecond / alone.perSecond).toFixed(3)}, CPU per article ${(alone.cpuMsPerArticle / peak.cpuMsPerArticle.total).toFixed(3)}\n`
           : ''),

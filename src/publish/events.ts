@@ -57,7 +57,7 @@ export function storyMergedEventId(absorbedStoryId: string, survivorStoryId: str
  * does not match what we publish as the contract is never appended.
  */
 function toStreamEvent<T>(ce: CloudEvent<T>): StreamEvent {
-  ce.validate();
+  // The SDK's envelope check already ran in the constructor (strict mode, its default): not again here.
   const json = JSON.stringify(ce.toJSON());
   // Validate the serialised form: that is what consumers receive (undefined fields dropped).
   validateEvent(JSON.parse(json));
