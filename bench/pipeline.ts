@@ -3,9 +3,12 @@
  * loopback, as real worker processes on a private redis-server.
  *
  * Phases, all in one run on the same machine:
- *  1. Stages alone: extract (the same thread pool the pipeline uses), tag and
- *     merge (in-memory clusterer) called in a loop over the same pages, no
- *     queues, no Redis, no HTTP. Articles/s and CPU per article.
+ *  1. Stages alone (bench/stages-alone.ts, a child process): narrow, as issue
+ *     #8 words it: extract (the same thread pool the pipeline uses), tag and
+ *     merge (in-memory clusterer + briefing) in a loop over the same pages, no
+ *     queues, no Redis, no HTTP; and full: the same plus every feed page
+ *     parsed, every page fetched over loopback HTTP and the two events built
+ *     per article. Articles/s and CPU per article for both.
  *  2. Peak: every article released at once; one worker process per stage (so
  *     CPU is attributed per stage). Articles/s from the first feed poll to the
  *     last story event; CPU per article per process and for Redis; Redis
@@ -17,20 +20,16 @@
  * (processes in phase 2 and 3), --skip-paced, --skip-alone, --json FILE,
  * --cpu-prof DIR (a V8 profile per worker process of phase 2, for
  * `node --cpu-prof` analysis in Chrome DevTools or speedscope).
- * The stages-alone / pipeline ratio is the queue overhead figure of issue #8.
+ * The stages-alone / pipeline ratios are the queue overhead figure of issue #8:
+ * narrow as the issue defines it, full with the same work on both sides.
  */
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { Redis } from 'ioredis';
-import { renderArticlePage } from '../src/demo/render';
-import { demoArticlePath } from '../src/demo/corpus';
-import { createExtractPool } from '../src/extract';
-import { buildBriefing, createStoryClusterer, type BriefingArticle } from '../src/merge';
-import { groupDuplicates, shingleSignature, type ShingleSignature } from '../src/merge/near-duplicates';
-import { entityById, tagEntities } from '../src/tag';
 import { startLoadOrigin } from '../src/load/origin';
 import { startLoadRun, type WorkerProcessSpec } from '../src/load/harness';
-import { generateLoadCorpus } from '../src/load/corpus';
 import { startRedisServer } from '../src/util/redis-server';
 import { STAGES } from '../src/types';
 import { redisCommandCosts, redisCpuMs, redisUsedMemory } from './redis-info';
@@ -76,107 +75,41 @@ function layoutProcesses(layout: Flags['layout'], cpuProf?: string): WorkerProce
   return specs.map((s) => ({ ...s, nodeArgs: ['--cpu-prof', '--cpu-prof-dir', cpuProf, '--cpu-prof-name', `${s.name}.cpuprofile`] }));
 }
 
-const cpuMsNow = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
-
 function quantile(sorted: number[], q: number): number {
   if (!sorted.length) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
-type AloneMember = BriefingArticle & { signature: ShingleSignature };
-
-/**
- * The merge stage's own work after the assignment, in memory: near-duplicates
- * and the briefing over the story's newest 25 members (as workers/merge.ts).
- */
-function composeStory(members: AloneMember[]): number {
-  const newest = [...members].sort((a, b) => (b.publishedAt ?? '').localeCompare(a.publishedAt ?? '')).slice(0, 25);
-  const duplicateOf = groupDuplicates(members.map((m) => ({ ...m, signature: newest.includes(m) ? m.signature : undefined })));
-  const built = buildBriefing({
-    articles: newest.map((m) => ({ ...m, duplicateOf: duplicateOf.get(m.id) })),
-    related: [],
-    cardFor: (id) => entityById(id),
-  });
-  return built.briefing.whatHappened.length;
+interface AloneResult {
+  mode: 'narrow' | 'full';
+  articles: number;
+  wallMs: number;
+  perSecond: number;
+  cpuMsPerArticle: number;
+  msPerArticle: Record<string, number>;
+  stories: number;
+  events: number;
 }
 
-/** Phase 1: extract (2 threads, as the pipeline), tag and merge (assignment + briefing) in a loop, no queues. */
-async function stagesAlone(articles: number) {
-  const corpus = generateLoadCorpus(articles);
-  const outlets = new Map(corpus.outlets.map((o) => [o.id, o]));
-  const pages = corpus.articles.map((a) => {
-    const url = `http://127.0.0.1:1${demoArticlePath(a)}`;
-    return { a, url, html: renderArticlePage(a, outlets.get(a.outlet)!, { url, related: [] }) };
-  });
-  const pool = createExtractPool({ threads: os.availableParallelism(), timeoutMs: 20_000 });
-  const clusterer = createStoryClusterer();
-  const membersOf = new Map<string, AloneMember[]>();
-  // Warm-up: thread start and model load are not per-article costs.
-  await pool.extract(pages[0].html, pages[0].url, { feedSummary: pages[0].a.summary });
-  tagEntities('Warm up the tagger with Nvidia and Tencent in Shenzhen.', {});
-  const cpu0 = cpuMsNow();
-  const t0 = performance.now();
-  let next = 0;
-  // Main-thread time of each part (extraction runs on the pool's threads: its share is the rest of the CPU).
-  const partMs = { tag: 0, merge: 0, briefing: 0 };
-  const timed = <T>(part: keyof typeof partMs, fn: () => T): T => {
-    const t = performance.now();
-    try {
-      return fn();
-    } finally {
-      partMs[part] += performance.now() - t;
-    }
-  };
-  // As many pages in flight as threads: extraction runs in the pool while the main thread tags and merges.
-  const inFlight = Math.max(2, pool.size * 2);
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      while (next < pages.length) {
-        const p = pages[next++];
-        const x = await pool.extract(p.html, p.url, { feedSummary: p.a.summary });
-        const { entities } = timed('tag', () => tagEntities(x.text, { title: x.title }));
-        const title = x.title || p.a.title;
-        const publishedAt = x.publishedAt ?? p.a.publishedAt;
-        const storyId = timed('merge', () => clusterer.add({ id: p.url, title, text: x.text, publishedAt, entities }));
-        const member: AloneMember = {
-          id: p.url,
-          title,
-          text: x.text,
-          source: x.siteName ?? p.a.outlet,
-          url: p.url,
-          publishedAt,
-          entities,
-          signature: shingleSignature(x.text),
-        };
-        // Story repair moves members: gather them by the story each article is in now.
-        const members = [...(membersOf.get(storyId) ?? []), member];
-        for (const [absorbed, survivor] of clusterer.merged()) {
-          const list = membersOf.get(absorbed);
-          if (list && survivor === storyId) {
-            members.push(...list);
-            membersOf.delete(absorbed);
-          }
-        }
-        membersOf.set(storyId, members);
-        timed('briefing', () => composeStory(members));
-      }
-    }),
-  );
-  const wallMs = performance.now() - t0;
-  const cpuMs = cpuMsNow() - cpu0;
-  await pool.close();
-  return {
-    articles: pages.length,
-    wallMs,
-    perSecond: (pages.length / wallMs) * 1000,
-    cpuMsPerArticle: cpuMs / pages.length,
-    msPerArticle: Object.fromEntries(Object.entries(partMs).map(([k, v]) => [k, v / pages.length])),
-    stories: clusterer.stories().length,
-    events: corpus.events,
-  };
+/**
+ * Phase 1: the stages alone (bench/stages-alone.ts) in a child process, so its CPU is its own.
+ * Narrow: extract, tag, merge + briefing over pages in memory. Full: also the feeds parsed, the pages
+ * fetched over loopback HTTP (the origin runs here, as for the pipeline) and the events built.
+ */
+async function stagesAlone(articles: number, mode: 'narrow' | 'full'): Promise<AloneResult> {
+  const origin = mode === 'full' ? await startLoadOrigin({ articles, itemsPerFeed: 100 }) : undefined;
+  try {
+    const args = [path.join(__dirname, 'stages-alone.js'), '--articles', String(articles)];
+    if (origin) args.push('--origin', origin.baseUrl, '--feeds', JSON.stringify(origin.feeds.map((f) => f.url)));
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    if (code !== 0) throw new Error(`stages-alone (${mode}) exited with ${code}`);
+    return JSON.parse(out.trim().split('\n').at(-1)!) as AloneResult;
+  } finally {
+    await origin?.close();
+  }
 }
 
 /** Phases 2 and 3: the pipeline as worker processes. */
@@ -283,15 +216,17 @@ async function main() {
     process.stdout.write(
       `Storyline whole-pipeline bench: ${flags.articles}+ articles, layout ${flags.layout}, ${os.cpus().length} cores\n`,
     );
-    const alone = flags.alone ? await stagesAlone(flags.articles) : undefined;
-    if (alone)
-      process.stdout.write(
-        `stages alone: ${alone.articles} articles in ${f1(alone.wallMs)} ms = ${f1(alone.perSecond)}/s; CPU ${f1(alone.cpuMsPerArticle)} ms/article (main thread: ${Object.entries(
-          alone.msPerArticle,
-        )
-          .map(([k, v]) => `${k} ${v.toFixed(2)}`)
-          .join(', ')}); ${alone.stories} stories (${alone.events} events)\n`,
-      );
+    const describe = (a: AloneResult) =>
+      `stages alone (${a.mode}): ${a.articles} articles in ${f1(a.wallMs)} ms = ${f1(a.perSecond)}/s; CPU ${f1(a.cpuMsPerArticle)} ms/article (main thread: ${Object.entries(
+        a.msPerArticle,
+      )
+        .filter(([, v]) => v > 0)
+        .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+        .join(', ')}); ${a.stories} stories (${a.events} events)\n`;
+    const alone = flags.alone ? await stagesAlone(flags.articles, 'narrow') : undefined;
+    if (alone) process.stdout.write(describe(alone));
+    const aloneFull = flags.alone ? await stagesAlone(flags.articles, 'full') : undefined;
+    if (aloneFull) process.stdout.write(describe(aloneFull));
     const peak = await pipeline(flags, server.url, 'bench-peak');
     process.stdout.write(
       `pipeline, peak: ${peak.published}/${peak.articles} published in ${f1(peak.wallMs)} ms = ${f1(peak.perSecond)}/s (first poll → last story event)\n` +
@@ -305,9 +240,13 @@ async function main() {
         `  Redis commands per article (calls, µs): ${peak.redisCommands
           .map((c) => `${c.command} ${c.callsPerArticle.toFixed(1)}/${c.usPerArticle.toFixed(0)}`)
           .join(', ')}\n` +
-        (alone
-          ? `  ratio pipeline/stages-alone: throughput ${(peak.perSecond / alone.perSecond).toFixed(3)}, CPU per article ${(alone.cpuMsPerArticle / peak.cpuMsPerArticle.total).toFixed(3)}\n`
-          : ''),
+        [alone, aloneFull]
+          .filter((a): a is AloneResult => !!a)
+          .map(
+            (a) =>
+              `  ratio pipeline/stages-alone (${a.mode}): throughput ${(peak.perSecond / a.perSecond).toFixed(3)}, CPU per article ${(a.cpuMsPerArticle / peak.cpuMsPerArticle.total).toFixed(3)}\n`,
+          )
+          .join(''),
     );
     let paced;
     if (flags.paced) {
@@ -317,7 +256,7 @@ async function main() {
         `pipeline at 50% load (${rate} articles/s released): ${paced.published} published; fetched → published p50 ${paced.latency.p50} ms, p99 ${paced.latency.p99} ms, max ${paced.latency.max} ms\n`,
       );
     }
-    if (flags.json) writeFileSync(flags.json, JSON.stringify({ flags, alone, peak, paced }, null, 2));
+    if (flags.json) writeFileSync(flags.json, JSON.stringify({ flags, alone, aloneFull, peak, paced }, null, 2));
   } finally {
     await server.stop();
   }

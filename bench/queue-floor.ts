@@ -108,7 +108,9 @@ async function main() {
   const flags = parseFlags(process.argv.slice(2));
   const server = await startRedisServer();
   try {
-    process.stdout.write(`BullMQ floor: ${flags.records} records through 6 chained no-op stages, one process, burst, median of ${flags.repeat}\n`);
+    process.stdout.write(
+      `BullMQ floor: ${flags.records} records through 6 chained no-op stages, one process, burst, median of ${flags.repeat}\n`,
+    );
     for (const variant of ['bare', 'storyline'] as Variant[]) {
       const runs: Array<Awaited<ReturnType<typeof runOnce>>> = [];
       for (let r = 0; r < flags.repeat; r++) runs.push(await runOnce(variant, flags.records, server.url, `floor${r}`));

@@ -48,6 +48,8 @@ export interface StoryClusterer {
   add(article: ClustererArticle): string;
   /** Why each article joined (or founded) its story, as decided when it arrived. */
   assignments(): Map<string, AssignmentReason>;
+  /** One article's assignment (assignments() copies them all). */
+  reasonOf(articleId: string): AssignmentReason | undefined;
   /** The article's story now, after any story repair (undefined for an unknown article). */
   storyOf(articleId: string): string | undefined;
   /** Story repair so far: absorbed story id → surviving story id. */
@@ -248,6 +250,7 @@ export function createStoryClusterer(options: Partial<MergeOptions> & { tag?: En
       return storyId;
     },
     assignments: () => new Map(reasons),
+    reasonOf: (articleId) => reasons.get(articleId),
     storyOf: (articleId) => {
       const r = reasons.get(articleId);
       return r ? resolve(r.storyId) : undefined;
