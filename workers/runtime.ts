@@ -16,6 +16,7 @@ export async function openRuntime(cfg: StorylineConfig, logger?: Logger): Promis
   const redis = createRedis(cfg.redis.url);
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
   await redis.ping();
+  await requireRedisVersion(redis);
   const store = new RecordStore(redis, cfg.redis.prefix, cfg.retention);
   const queues = openQueues(cfg);
   await applyQueuePolicies(queues);
@@ -33,4 +34,16 @@ export async function openRuntime(cfg: StorylineConfig, logger?: Logger): Promis
       redis.disconnect();
     },
   };
+}
+
+/** SET … GET and COPY (the merge commit) need Redis 6.2; older servers fail at start with a clear error, not mid-run. */
+export const MIN_REDIS_VERSION = [6, 2] as const;
+
+async function requireRedisVersion(redis: ReturnType<typeof createRedis>): Promise<void> {
+  const version = /^redis_version:(\S+)/m.exec(await redis.info('server'))?.[1];
+  if (!version) return; // a proxy that hides INFO: let the commands speak for themselves
+  const [major, minor] = version.split('.').map(Number);
+  if (major > MIN_REDIS_VERSION[0] || (major === MIN_REDIS_VERSION[0] && minor >= MIN_REDIS_VERSION[1])) return;
+  redis.disconnect();
+  throw new Error(`Storyline needs Redis ${MIN_REDIS_VERSION.join('.')} or newer; the server at the configured URL runs ${version}`);
 }

@@ -413,8 +413,10 @@ export class MergeStore {
     const json = JSON.stringify(story);
     const score = Date.parse(story.updatedAt) || Date.now();
     const expired = score - ttl.recordTtlSec * 1000;
-    multi.set(keys.story(story.id), json, 'EX', ttl.recordTtlSec);
+    // One copy over the wire: the current record is a server-side COPY of the snapshot (Redis ≥ 6.2), with its own TTL.
     multi.set(keys.storyVersion(story.id, story.version), json, 'EX', ttl.snapshotTtlSec);
+    multi.copy(keys.storyVersion(story.id, story.version), keys.story(story.id), 'REPLACE');
+    multi.expire(keys.story(story.id), ttl.recordTtlSec);
     multi.zadd(keys.stories, score, story.id);
     // Story records expire after the record TTL: so do their entries in the listing.
     multi.zremrangebyscore(keys.stories, '-inf', `(${expired}`);
