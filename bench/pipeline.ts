@@ -18,7 +18,7 @@
  *
  * Flags: --articles N (default 2046), --layout per-stage|single|two
  * (processes in phase 2 and 3), --skip-paced, --skip-alone, --json FILE,
- * --cpu-prof DIR (a V8 profile per worker process of phase 2, for
+ * --rate N (only the paced phase, at N articles/s), --cpu-prof DIR (a V8 profile per worker process of phase 2, for
  * `node --cpu-prof` analysis in Chrome DevTools or speedscope).
  * The stages-alone / pipeline ratios are the queue overhead figure of issue #8:
  * narrow as the issue defines it, full with the same work on both sides.
@@ -32,6 +32,7 @@ import { startLoadOrigin } from '../src/load/origin';
 import { startLoadRun, type WorkerProcessSpec } from '../src/load/harness';
 import { startRedisServer } from '../src/util/redis-server';
 import { STAGES } from '../src/types';
+import { QUEUE_NAMES, jobIdFor } from '../queues';
 import { redisCommandCosts, redisCpuMs, redisUsedMemory } from './redis-info';
 
 interface Flags {
@@ -40,6 +41,8 @@ interface Flags {
   paced: boolean;
   alone: boolean;
   json?: string;
+  /** Only the paced phase, at this rate (articles/s): for latency work. */
+  rate?: number;
   /** Write a V8 CPU profile of every worker process into this directory (phase 2 only). */
   cpuProf?: string;
 }
@@ -52,6 +55,7 @@ function parseFlags(argv: string[]): Flags {
     else if (a === '--layout') f.layout = argv[++i] as Flags['layout'];
     else if (a === '--skip-paced') f.paced = false;
     else if (a === '--skip-alone') f.alone = false;
+    else if (a === '--rate') f.rate = Number(argv[++i]);
     else if (a === '--json') f.json = argv[++i];
     else if (a === '--cpu-prof') f.cpuProf = argv[++i];
     else throw new Error(`unknown flag ${a}`);
@@ -112,6 +116,28 @@ async function stagesAlone(articles: number, mode: 'narrow' | 'full'): Promise<A
   }
 }
 
+/**
+ * Where the slowest articles spent their time: for each stage after fetch, the median over `ids` of the
+ * job's wait (added → started) and processing (started → finished), from the job hashes BullMQ keeps.
+ */
+async function stageBreakdown(redis: Redis, prefix: string, ids: string[]): Promise<Record<string, { waitMs: number; runMs: number }>> {
+  const out: Record<string, { waitMs: number; runMs: number }> = {};
+  for (const stage of ['extract', 'tag', 'merge', 'publish'] as const) {
+    const pipe = redis.pipeline();
+    for (const id of ids) pipe.hmget(`${prefix}:${QUEUE_NAMES[stage]}:${jobIdFor(stage, id)}`, 'timestamp', 'processedOn', 'finishedOn');
+    const rows = ((await pipe.exec()) ?? []).map(([, v]) => (v as Array<string | null>).map(Number));
+    const waits = rows.filter((r) => r[0] && r[1]).map((r) => r[1] - r[0]);
+    const runs = rows.filter((r) => r[1] && r[2]).map((r) => r[2] - r[1]);
+    const med = (xs: number[]) =>
+      quantile(
+        [...xs].sort((a, b) => a - b),
+        0.5,
+      );
+    out[stage] = { waitMs: med(waits), runMs: med(runs) };
+  }
+  return out;
+}
+
 /** Phases 2 and 3: the pipeline as worker processes. */
 async function pipeline(flags: Flags, redisUrl: string, prefix: string, releasePerSecond?: number) {
   // Held: the workers start (and finish starting up) before the first article exists.
@@ -124,6 +150,8 @@ async function pipeline(flags: Flags, redisUrl: string, prefix: string, releaseP
     origin,
     processes: layoutProcesses(flags.layout, releasePerSecond ? undefined : flags.cpuProf),
     pollIntervalMs: 1000,
+    // Paced: keep every completed job, so the latency of the slowest articles can be split by stage afterwards.
+    env: releasePerSecond ? { STORYLINE_KEEP_COMPLETED: String(flags.articles * 2) } : undefined,
   });
   let settled;
   let cpuRedis0 = 0;
@@ -166,6 +194,7 @@ async function pipeline(flags: Flags, redisUrl: string, prefix: string, releaseP
   }
   let cursor = '-';
   let storyEvents = 0;
+  const latencyOf = new Map<string, number>();
   for (;;) {
     const entries = await redis.xrange(streamKey, cursor, '+', 'COUNT', '1000');
     for (const [id, fields] of entries) {
@@ -174,11 +203,22 @@ async function pipeline(flags: Flags, redisUrl: string, prefix: string, releaseP
       if (!type.startsWith('article.enriched')) continue;
       const event = JSON.parse(fields[fields.indexOf('event') + 1]) as { subject?: string };
       const f = event.subject ? fetchedAt.get(event.subject) : undefined;
-      if (f !== undefined) latencies.push(Number(id.split('-')[0]) - f);
+      if (f !== undefined) {
+        latencies.push(Number(id.split('-')[0]) - f);
+        latencyOf.set(event.subject!, Number(id.split('-')[0]) - f);
+      }
     }
     if (entries.length < 1000) break;
     cursor = '(' + entries[entries.length - 1][0];
   }
+  const slowest = [...latencyOf].sort((a, b) => b[1] - a[1]).slice(0, Math.max(1, Math.ceil(latencyOf.size / 100)));
+  const breakdown = releasePerSecond
+    ? await stageBreakdown(
+        redis,
+        prefix,
+        slowest.map(([id]) => id),
+      )
+    : undefined;
   latencies.sort((a, b) => a - b);
   const mem = (await redisUsedMemory(redis)) - mem0;
   const workerCpu = Object.values(usage).reduce((s, u) => s + u.cpuMs, 0);
@@ -192,6 +232,8 @@ async function pipeline(flags: Flags, redisUrl: string, prefix: string, releaseP
     wallMs: endMs - startMs,
     perSecond: (published / (endMs - startMs)) * 1000,
     latency: { n: latencies.length, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: latencies.at(-1) },
+    /** The slowest 1% of articles: median wait and processing per stage (ms), from their BullMQ jobs. */
+    slowestBreakdown: breakdown,
     cpuMsPerArticle: {
       ...Object.fromEntries(Object.entries(usage).map(([n, u]) => [n, u.cpuMs / published])),
       redis: cpuRedis / published,
@@ -223,37 +265,41 @@ async function main() {
         .filter(([, v]) => v > 0)
         .map(([k, v]) => `${k} ${v.toFixed(2)}`)
         .join(', ')}); ${a.stories} stories (${a.events} events)\n`;
-    const alone = flags.alone ? await stagesAlone(flags.articles, 'narrow') : undefined;
+    const alone = flags.alone && !flags.rate ? await stagesAlone(flags.articles, 'narrow') : undefined;
     if (alone) process.stdout.write(describe(alone));
-    const aloneFull = flags.alone ? await stagesAlone(flags.articles, 'full') : undefined;
+    const aloneFull = flags.alone && !flags.rate ? await stagesAlone(flags.articles, 'full') : undefined;
     if (aloneFull) process.stdout.write(describe(aloneFull));
-    const peak = await pipeline(flags, server.url, 'bench-peak');
-    process.stdout.write(
-      `pipeline, peak: ${peak.published}/${peak.articles} published in ${f1(peak.wallMs)} ms = ${f1(peak.perSecond)}/s (first poll → last story event)\n` +
-        `  CPU ms/article: ${Object.entries(peak.cpuMsPerArticle)
-          .map(([k, v]) => `${k} ${v.toFixed(2)}`)
-          .join(', ')}\n` +
-        `  peak RSS MiB: ${Object.entries(peak.peakRssMiB)
-          .map(([k, v]) => `${k} ${v}`)
-          .join(', ')}\n` +
-        `  Redis memory: ${f1(peak.redisBytesPerArticle / 1024)} KiB/article; outcomes ${JSON.stringify(peak.outcomes)}\n` +
-        `  Redis commands per article (calls, µs): ${peak.redisCommands
-          .map((c) => `${c.command} ${c.callsPerArticle.toFixed(1)}/${c.usPerArticle.toFixed(0)}`)
-          .join(', ')}\n` +
-        [alone, aloneFull]
-          .filter((a): a is AloneResult => !!a)
-          .map(
-            (a) =>
-              `  ratio pipeline/stages-alone (${a.mode}): throughput ${(peak.perSecond / a.perSecond).toFixed(3)}, CPU per article ${(a.cpuMsPerArticle / peak.cpuMsPerArticle.total).toFixed(3)}\n`,
-          )
-          .join(''),
-    );
+    const peak = flags.rate ? undefined : await pipeline(flags, server.url, 'bench-peak');
+    if (peak)
+      process.stdout.write(
+        `pipeline, peak: ${peak.published}/${peak.articles} published in ${f1(peak.wallMs)} ms = ${f1(peak.perSecond)}/s (first poll → last story event)\n` +
+          `  CPU ms/article: ${Object.entries(peak.cpuMsPerArticle)
+            .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+            .join(', ')}\n` +
+          `  peak RSS MiB: ${Object.entries(peak.peakRssMiB)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')}\n` +
+          `  Redis memory: ${f1(peak.redisBytesPerArticle / 1024)} KiB/article; outcomes ${JSON.stringify(peak.outcomes)}\n` +
+          `  Redis commands per article (calls, µs): ${peak.redisCommands
+            .map((c) => `${c.command} ${c.callsPerArticle.toFixed(1)}/${c.usPerArticle.toFixed(0)}`)
+            .join(', ')}\n` +
+          [alone, aloneFull]
+            .filter((a): a is AloneResult => !!a)
+            .map(
+              (a) =>
+                `  ratio pipeline/stages-alone (${a.mode}): throughput ${(peak.perSecond / a.perSecond).toFixed(3)}, CPU per article ${(a.cpuMsPerArticle / peak.cpuMsPerArticle.total).toFixed(3)}\n`,
+            )
+            .join(''),
+      );
     let paced;
     if (flags.paced) {
-      const rate = Math.max(1, Math.floor(peak.perSecond / 2));
+      const rate = flags.rate ?? Math.max(1, Math.floor(peak!.perSecond / 2));
       paced = await pipeline(flags, server.url, 'bench-half', rate);
       process.stdout.write(
-        `pipeline at 50% load (${rate} articles/s released): ${paced.published} published; fetched → published p50 ${paced.latency.p50} ms, p99 ${paced.latency.p99} ms, max ${paced.latency.max} ms\n`,
+        `pipeline at 50% load (${rate} articles/s released): ${paced.published} published; fetched → published p50 ${paced.latency.p50} ms, p99 ${paced.latency.p99} ms, max ${paced.latency.max} ms\n` +
+          `  slowest 1%, median ms waiting/running per stage: ${Object.entries(paced.slowestBreakdown ?? {})
+            .map(([k, v]) => `${k} ${v.waitMs}/${v.runMs}`)
+            .join(', ')}\n`,
       );
     }
     if (flags.json) writeFileSync(flags.json, JSON.stringify({ flags, alone, aloneFull, peak, paced }, null, 2));

@@ -57,6 +57,11 @@ export const DEFAULTS = {
     threads: availableParallelism(),
     /** A page still being extracted after this long has its thread terminated and its job failed ("timeout"). */
     timeoutMs: 20_000,
+    /**
+     * Nice value of the extraction threads (Linux nice is per thread): bulk extraction yields the CPU to the
+     * event loops (BullMQ lock renewals, the single-writer merge stage) on a shared host. 0 leaves it alone.
+     */
+    threadNice: 10,
   },
   merge: {
     /** Score at or above which an article joins an existing story (lower for short texts; see docs/merging.md). */

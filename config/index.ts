@@ -69,6 +69,7 @@ export const configSchema = z.object({
     dom: z.enum(['linkedom', 'jsdom']),
     threads: nonNegativeInt.max(64),
     timeoutMs: positiveInt,
+    threadNice: z.number().int().min(0).max(19),
   }),
   merge: z.object({
     threshold: z.number().min(0).max(1),
@@ -153,6 +154,7 @@ export const ENV_OVERRIDES: Array<{ env: string; path: string; kind: EnvKind }> 
   { env: 'STORYLINE_EXTRACT_DOM', path: 'extract.dom', kind: 'string' },
   { env: 'STORYLINE_EXTRACT_THREADS', path: 'extract.threads', kind: 'number' },
   { env: 'STORYLINE_EXTRACT_TIMEOUT_MS', path: 'extract.timeoutMs', kind: 'number' },
+  { env: 'STORYLINE_EXTRACT_THREAD_NICE', path: 'extract.threadNice', kind: 'number' },
   { env: 'STORYLINE_MERGE_THRESHOLD', path: 'merge.threshold', kind: 'number' },
   { env: 'STORYLINE_MERGE_WINDOW_HOURS', path: 'merge.windowHours', kind: 'number' },
   { env: 'STORYLINE_RELATED_DAYS', path: 'merge.relatedDays', kind: 'number' },

@@ -17,10 +17,10 @@ import type { StageContext } from './context';
 const pools = new Map<string, ExtractPool>();
 
 export function extractPoolFor(cfg: StorylineConfig): ExtractPool {
-  const key = `${cfg.extract.threads}/${cfg.extract.timeoutMs}`;
+  const key = `${cfg.extract.threads}/${cfg.extract.timeoutMs}/${cfg.extract.threadNice}`;
   let pool = pools.get(key);
   if (!pool) {
-    pool = createExtractPool({ threads: cfg.extract.threads, timeoutMs: cfg.extract.timeoutMs });
+    pool = createExtractPool({ threads: cfg.extract.threads, timeoutMs: cfg.extract.timeoutMs, nice: cfg.extract.threadNice });
     pools.set(key, pool);
   }
   return pool;

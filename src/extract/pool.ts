@@ -26,6 +26,8 @@ export interface ExtractPoolOptions {
   maxHeapMb?: number;
   /** The compiled thread script; found next to this file or under dist/ when omitted. */
   threadScript?: string;
+  /** Nice value each thread sets on itself (Linux: per thread), 0 or absent: unchanged. */
+  nice?: number;
 }
 
 export interface ExtractPool {
@@ -52,7 +54,13 @@ export function findThreadScript(): string | undefined {
 export function createExtractPool(options: ExtractPoolOptions): ExtractPool {
   const script = options.threads > 0 ? (options.threadScript ?? findThreadScript()) : undefined;
   if (!script) return inlinePool();
-  return new ThreadPool(script, options.threads, options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.maxHeapMb ?? DEFAULT_MAX_HEAP_MB);
+  return new ThreadPool(
+    script,
+    options.threads,
+    options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    options.maxHeapMb ?? DEFAULT_MAX_HEAP_MB,
+    options.nice ?? 0,
+  );
 }
 
 function inlinePool(): ExtractPool {
@@ -88,6 +96,7 @@ class ThreadPool implements ExtractPool {
     readonly size: number,
     private readonly timeoutMs: number,
     private readonly maxHeapMb: number,
+    private readonly nice: number,
   ) {}
 
   extract(html: string, url: string, opts: ExtractOptions = {}): Promise<ExtractedArticle> {
@@ -125,7 +134,7 @@ class ThreadPool implements ExtractPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(this.script, { resourceLimits: { maxOldGenerationSizeMb: this.maxHeapMb } });
+    const worker = new Worker(this.script, { resourceLimits: { maxOldGenerationSizeMb: this.maxHeapMb }, workerData: { nice: this.nice } });
     worker.unref();
     const slot: Slot = { worker };
     worker.on('message', (reply: ThreadReply) => this.settle(slot, reply));

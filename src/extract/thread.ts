@@ -4,7 +4,8 @@
  * a thread; a worker thread cannot load TypeScript.
  */
 
-import { parentPort } from 'node:worker_threads';
+import { setPriority } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
 import { ExtractError, extractArticle } from './extract';
 import type { ExtractOptions } from './extract';
 
@@ -18,6 +19,20 @@ export interface ThreadRequest {
 export type ThreadReply =
   | { id: number; ok: true; article: ReturnType<typeof extractArticle> }
   | { id: number; ok: false; error: { name: string; message: string; code?: string; stack?: string } };
+
+/*
+ * Lower this thread's priority (pid 0 on Linux: the calling thread only, not the process), so extraction,
+ * the bulk CPU work, waits for the event loops of every process on the host: lock renewals, the merge
+ * stage's single writer, Redis. Raising one's own nice value needs no privilege; elsewhere it may fail.
+ */
+const nice = (workerData as { nice?: number } | undefined)?.nice ?? 0;
+if (nice > 0) {
+  try {
+    setPriority(nice);
+  } catch {
+    // not supported here: run at normal priority
+  }
+}
 
 if (parentPort) {
   const port = parentPort;
