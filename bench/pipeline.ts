@@ -219,6 +219,11 @@ async function pipeline(flags: Flags, redisUrl: string, prefix: string, releaseP
         slowest.map(([id]) => id),
       )
     : undefined;
+  // Arrival shape: how many articles finished fetching in each second (bursts from feed polls make the tail).
+  const perSecond = new Map<number, number>();
+  for (const t of fetchedAt.values()) perSecond.set(Math.floor(t / 1000), (perSecond.get(Math.floor(t / 1000)) ?? 0) + 1);
+  const burstCounts = [...perSecond.values()].sort((a, b) => a - b);
+  const fetchedPerSecond = { p50: quantile(burstCounts, 0.5), p99: quantile(burstCounts, 0.99), max: burstCounts.at(-1) ?? 0 };
   latencies.sort((a, b) => a - b);
   const mem = (await redisUsedMemory(redis)) - mem0;
   const workerCpu = Object.values(usage).reduce((s, u) => s + u.cpuMs, 0);
@@ -234,6 +239,8 @@ async function pipeline(flags: Flags, redisUrl: string, prefix: string, releaseP
     latency: { n: latencies.length, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: latencies.at(-1) },
     /** The slowest 1% of articles: median wait and processing per stage (ms), from their BullMQ jobs. */
     slowestBreakdown: breakdown,
+    /** Articles fetched per wall-clock second: p50, p99 and max over the run's seconds. */
+    fetchedPerSecond,
     cpuMsPerArticle: {
       ...Object.fromEntries(Object.entries(usage).map(([n, u]) => [n, u.cpuMs / published])),
       redis: cpuRedis / published,
@@ -297,6 +304,7 @@ async function main() {
       paced = await pipeline(flags, server.url, 'bench-half', rate);
       process.stdout.write(
         `pipeline at 50% load (${rate} articles/s released): ${paced.published} published; fetched → published p50 ${paced.latency.p50} ms, p99 ${paced.latency.p99} ms, max ${paced.latency.max} ms\n` +
+          `  articles fetched per second: p50 ${paced.fetchedPerSecond.p50}, p99 ${paced.fetchedPerSecond.p99}, max ${paced.fetchedPerSecond.max}\n` +
           `  slowest 1%, median ms waiting/running per stage: ${Object.entries(paced.slowestBreakdown ?? {})
             .map(([k, v]) => `${k} ${v.waitMs}/${v.runMs}`)
             .join(', ')}\n`,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
 import type { StorylineConfig } from '../config';
@@ -22,12 +23,20 @@ export interface FeedsJobResult {
   polled: boolean;
   skippedBecause?: 'disabled' | 'not-due';
   notModified: boolean;
+  /** Entries in the response. */
   items: number;
+  /** Of those, entries the previous poll already handled (left alone). */
+  unchanged: number;
   enqueued: number;
   /** Items dropped for an unusable link. */
   skipped: number;
   /** Already-extracted articles this feed was added to (an item in two feeds). */
   articlesUpdated: number;
+}
+
+/** Identity of a feed entry within its feed: what decides it is an item already handled. */
+export function entryFingerprint(guid: string, link: string): string {
+  return createHash('sha256').update(`${guid}\0${link}`).digest('base64url').slice(0, 16);
 }
 
 export function pollPolicyFor(cfg: StorylineConfig, feed: FeedConfig): PollPolicy {
@@ -58,7 +67,7 @@ export async function processFeedsJob(job: Job<FeedsJobData>, ctx: StageContext)
   const feed = await ctx.store.getFeed(feedId);
   if (!feed) throw new UnrecoverableError(`unknown feed ${feedId} (removed from the registry?)`);
   const state = await ctx.store.getFeedState(feedId);
-  const idle = { feedId, polled: false, notModified: false, items: 0, enqueued: 0, skipped: 0, articlesUpdated: 0 };
+  const idle = { feedId, polled: false, notModified: false, items: 0, unchanged: 0, enqueued: 0, skipped: 0, articlesUpdated: 0 };
   if (state.disabledAt) {
     log.debug({ disabledAt: state.disabledAt }, 'feed disabled: tick ignored');
     return { ...idle, skippedBecause: 'disabled' };
@@ -89,10 +98,17 @@ export async function processFeedsJob(job: Job<FeedsJobData>, ctx: StageContext)
       maxItems: ctx.cfg.feeds.maxItemsPerPoll,
     });
 
+    // Entries the previous poll already handled (same guid and link) are left alone: storing the item,
+    // the audit's seen mark and the fetch job were all done then, idempotently. A re-poll of a feed that
+    // gained a few entries then costs a few entries' work, not the whole feed's (issue #8). The list is
+    // saved only after this poll's entries are handled, so a crash mid-poll re-handles them next time.
+    const fingerprints = parsed.items.map((entry) => entryFingerprint(entry.guid, entry.link));
+    const handled = new Set(state.recentEntries);
+    const fresh = parsed.items.filter((_, i) => !handled.has(fingerprints[i]));
     const items: FeedItem[] = [];
     const seen: SeenEntry[] = [];
     let skipped = 0;
-    for (const entry of parsed.items) {
+    for (const entry of fresh) {
       try {
         const canonicalUrl = canonicalizeUrl(entry.link);
         items.push({
@@ -141,13 +157,15 @@ export async function processFeedsJob(job: Job<FeedsJobData>, ctx: StageContext)
     await ctx.store.recordFeedSuccess(feedId, {
       etag: res.headers.etag,
       lastModified: res.headers['last-modified'],
-      items: items.length,
+      items: parsed.items.length,
       newItems,
       next,
+      recentEntries: fingerprints,
     });
     log.info(
       {
-        items: items.length,
+        items: parsed.items.length,
+        unchanged: parsed.items.length - fresh.length,
         newItems,
         enqueued: todo.length,
         skipped,
@@ -157,7 +175,15 @@ export async function processFeedsJob(job: Job<FeedsJobData>, ctx: StageContext)
       },
       'feed polled',
     );
-    return { ...idle, polled: true, items: items.length, enqueued: todo.length, skipped, articlesUpdated };
+    return {
+      ...idle,
+      polled: true,
+      items: parsed.items.length,
+      unchanged: parsed.items.length - fresh.length,
+      enqueued: todo.length,
+      skipped,
+      articlesUpdated,
+    };
   } catch (err) {
     await deferIfHostBusy(job, err);
     const message = err instanceof FeedParseError ? `${err.message} (${feed.url})` : (err as Error).message;

@@ -24,7 +24,7 @@ function out(text: string): void {
   process.stdout.write(text + '\n');
 }
 
-function statusOf(s: FeedState): string {
+function statusOf(s: Omit<FeedState, 'recentEntries'>): string {
   if (s.disabledAt) return `DISABLED since ${s.disabledAt}: ${s.disabledReason ?? ''}`;
   if (s.consecutiveErrors) return `ERRORS x${s.consecutiveErrors}: ${s.lastError ?? ''}`;
   return s.lastSuccessAt ? 'ok' : 'never polled';
@@ -72,7 +72,13 @@ export function register(program: Command): void {
     .action(async (opts: { json?: boolean }) =>
       withRuntime(async (rt) => {
         const list = await rt.store.listFeeds();
-        const rows = await Promise.all(list.map(async (f) => ({ ...f, state: await rt.store.getFeedState(f.id) })));
+        const rows = await Promise.all(
+          list.map(async (f) => {
+            // The last poll's entry fingerprints are bookkeeping, not something to read.
+            const { recentEntries: _, ...state } = await rt.store.getFeedState(f.id);
+            return { ...f, state };
+          }),
+        );
         if (opts.json) return out(JSON.stringify(rows, null, 2));
         if (!rows.length) return out('No feeds registered. Start a worker with the feeds stage, or `storyline feeds add URL`.');
         for (const r of rows) {

@@ -17,6 +17,18 @@ function parsePort(value: string): number {
   return n;
 }
 
+/**
+ * A supervisor that spawns workers (the load harness: benches, the fault suite) names its pid here, and
+ * the workers shut down gracefully once it is gone (re-parented), instead of outliving it as orphans.
+ */
+function exitWithParent(pid: string | undefined): void {
+  const parent = Number(pid);
+  if (!parent) return;
+  setInterval(() => {
+    if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
+  }, 1000).unref();
+}
+
 /** `storyline worker --stages …`: any subset of stages in this process. */
 export function register(program: Command): void {
   program
@@ -35,6 +47,7 @@ export function register(program: Command): void {
     .action(async (opts: { stages: StageName[]; metricsPort?: number; webhooks: boolean }) => {
       const cfg = config();
       const log = createLogger(cfg.log.level, { role: 'worker' });
+      exitWithParent(process.env.STORYLINE_EXIT_WITH_PARENT);
       const rt = await openRuntime(cfg, log);
       // Every process running the feeds stage (re)creates the schedulers: upserts are idempotent.
       if (opts.stages.includes('feeds')) await syncFeedSchedulers(rt.queues.feeds, rt.store, cfg);

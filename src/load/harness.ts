@@ -126,7 +126,12 @@ export async function startLoadRun(opts: LoadRunOptions): Promise<LoadRun> {
   const feedsFile = path.join(tmp, 'feeds.json');
   writeFileSync(feedsFile, JSON.stringify(opts.origin.feeds));
   const baseEnv: NodeJS.ProcessEnv = {
+    // Settings in the caller's environment reach the workers (e.g. STORYLINE_CONCURRENCY_EXTRACT=4 npm run bench);
+    // what the run itself needs below wins over them.
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('STORYLINE_'))),
     PATH: process.env.PATH,
+    // Workers stop when this process is gone (killed bench or test run): no orphans.
+    STORYLINE_EXIT_WITH_PARENT: String(process.pid),
     REDIS_URL: opts.redisUrl,
     STORYLINE_PREFIX: opts.prefix,
     STORYLINE_FEEDS_FILE: feedsFile,

@@ -38,6 +38,8 @@ export interface FeedState {
   /** Set when the feed was disabled after a run of failures; `feeds enable` clears it. */
   disabledAt?: string;
   disabledReason?: string;
+  /** Fingerprints of the entries the last successful 200 poll held (see entryFingerprint in workers/feeds.ts). */
+  recentEntries: string[];
 }
 
 /** The scheduling part of a poll outcome (see src/feeds/poll-policy.ts). */
@@ -153,6 +155,7 @@ export class RecordStore {
       nextPollReason: h.nextPollReason || undefined,
       disabledAt: h.disabledAt || undefined,
       disabledReason: h.disabledReason || undefined,
+      recentEntries: (h.recentEntries ?? '').split(' ').filter(Boolean),
     };
   }
   /**
@@ -162,7 +165,16 @@ export class RecordStore {
    */
   async recordFeedSuccess(
     feedId: string,
-    facts: { etag?: string; lastModified?: string; items: number; newItems: number; notModified?: boolean; next?: FeedScheduleFacts },
+    facts: {
+      etag?: string;
+      lastModified?: string;
+      items: number;
+      newItems: number;
+      notModified?: boolean;
+      next?: FeedScheduleFacts;
+      /** Fingerprints of every entry of this 200 response (replaces the previous poll's). */
+      recentEntries?: string[];
+    },
   ): Promise<void> {
     const key = this.keys.feedState(feedId);
     const now = new Date().toISOString();
@@ -176,6 +188,7 @@ export class RecordStore {
     };
     if (facts.etag) fields.etag = facts.etag;
     if (facts.lastModified) fields.lastModified = facts.lastModified;
+    if (facts.recentEntries) fields.recentEntries = facts.recentEntries.join(' ');
     const tx = this.redis.multi().hset(key, fields).hincrby(key, 'itemsSeen', facts.newItems);
     if (!facts.notModified) {
       const stale = [...(facts.etag ? [] : ['etag']), ...(facts.lastModified ? [] : ['lastModified'])];

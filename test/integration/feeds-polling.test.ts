@@ -277,13 +277,37 @@ test('dedupe: an item in two feeds and on every re-poll is one article recording
   expect(stored.authors).toEqual([]); // the rest of the record is untouched
   expect(await rt.redis.ttl(rt.store.keys.article(articleId))).toBeGreaterThan(0);
 
-  // Re-polls add nothing.
-  expect(await poll('dup-a')).toMatchObject({ items: 2, enqueued: 1, articlesUpdated: 0 });
+  // Re-polls add nothing: the entries the last poll handled are left alone.
+  expect(await poll('dup-a')).toMatchObject({ items: 2, unchanged: 2, enqueued: 0, articlesUpdated: 0 });
   expect((await rt.store.getFeedState('dup-a')).lastNewItems).toBe(0);
 
   // The set is authoritative even if an extraction wrote a stale list (a feed added mid-extraction).
   await rt.store.saveArticle({ ...article, feedIds: ['dup-a'] });
   expect((await rt.store.getArticle(articleId)).feedIds).toEqual(['dup-a', 'dup-b', 'dup-c']);
+});
+
+test('a re-polled feed that gained entries: only the new ones are handled, and an unsaved poll is handled again', async () => {
+  let entries = Array.from({ length: 30 }, (_, i) => ({ title: `Story ${i}`, link: `${server.url}/grow/${i}` }));
+  const url = route('/grow.xml', (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/rss+xml' });
+    res.end(rss(entries));
+  });
+  await addFeed('grow', url);
+  expect(await poll('grow')).toMatchObject({ items: 30, unchanged: 0, enqueued: 30 });
+  expect((await rt.store.getFeedState('grow')).recentEntries).toHaveLength(30);
+
+  // Three new entries at the top, the oldest three fall off: three handled, 27 left alone.
+  entries = [...[30, 31, 32].map((i) => ({ title: `Story ${i}`, link: `${server.url}/grow/${i}` })), ...entries.slice(0, 27)];
+  expect(await poll('grow')).toMatchObject({ items: 30, unchanged: 27, enqueued: 3 });
+  expect((await rt.store.getFeedState('grow')).lastNewItems).toBe(3);
+  const waiting = (await rt.queues.fetch.getJobs(['waiting'])).filter((j) => String(j.data.feedId) === 'grow');
+  expect(waiting).toHaveLength(33);
+
+  // A poll that died before saving its entry list (here: the list is wiped) handles every entry again, idempotently.
+  await rt.redis.hdel(rt.store.keys.feedState('grow'), 'recentEntries');
+  expect(await poll('grow')).toMatchObject({ items: 30, unchanged: 0, enqueued: 30 });
+  expect((await rt.queues.fetch.getJobs(['waiting'])).filter((j) => String(j.data.feedId) === 'grow')).toHaveLength(33);
+  expect((await rt.store.getFeedState('grow')).lastNewItems).toBe(0);
 });
 
 test('hostile feeds: HTML served as a feed, XXE, entity expansion, deep nesting, 100,000 items, unsafe links', async () => {
