@@ -18,7 +18,7 @@
  *
  * Flags: --articles N (default 2046), --layout per-stage|single|two
  * (processes in phase 2 and 3), --skip-paced, --skip-alone, --json FILE,
- * --rate N (only the paced phase, at N articles/s), --cpu-prof DIR (a V8 profile per worker process of phase 2, for
+ * --cool-down S (idle seconds between phases, default 20), --rate N (only the paced phase, at N articles/s), --cpu-prof DIR (a V8 profile per worker process of phase 2, for
  * `node --cpu-prof` analysis in Chrome DevTools or speedscope).
  * The stages-alone / pipeline ratios are the queue overhead figure of issue #8:
  * narrow as the issue defines it, full with the same work on both sides.
@@ -41,6 +41,8 @@ interface Flags {
   paced: boolean;
   alone: boolean;
   json?: string;
+  /** Idle seconds between phases (default 20). */
+  coolDownSec: number;
   /** Only the paced phase, at this rate (articles/s): for latency work. */
   rate?: number;
   /** Write a V8 CPU profile of every worker process into this directory (phase 2 only). */
@@ -48,7 +50,7 @@ interface Flags {
 }
 
 function parseFlags(argv: string[]): Flags {
-  const f: Flags = { articles: 2046, layout: 'per-stage', paced: true, alone: true };
+  const f: Flags = { articles: 2046, layout: 'per-stage', paced: true, alone: true, coolDownSec: 20 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--articles') f.articles = Number(argv[++i]);
@@ -56,6 +58,7 @@ function parseFlags(argv: string[]): Flags {
     else if (a === '--skip-paced') f.paced = false;
     else if (a === '--skip-alone') f.alone = false;
     else if (a === '--rate') f.rate = Number(argv[++i]);
+    else if (a === '--cool-down') f.coolDownSec = Number(argv[++i]);
     else if (a === '--json') f.json = argv[++i];
     else if (a === '--cpu-prof') f.cpuProf = argv[++i];
     else throw new Error(`unknown flag ${a}`);
@@ -272,9 +275,14 @@ async function main() {
         .filter(([, v]) => v > 0)
         .map(([k, v]) => `${k} ${v.toFixed(2)}`)
         .join(', ')}); ${a.stories} stories (${a.events} events)\n`;
+    // Each phase starts from an idle machine: on this VM a phase run right after another is measurably
+    // slower (by up to a fifth), which would bias the ratio towards whichever phase runs first.
+    const coolDown = () => new Promise((r) => setTimeout(r, flags.coolDownSec * 1000));
     const alone = flags.alone && !flags.rate ? await stagesAlone(flags.articles, 'narrow') : undefined;
     if (alone) process.stdout.write(describe(alone));
+    if (alone) await coolDown();
     const aloneFull = flags.alone && !flags.rate ? await stagesAlone(flags.articles, 'full') : undefined;
+    if (aloneFull) await coolDown();
     if (aloneFull) process.stdout.write(describe(aloneFull));
     const peak = flags.rate ? undefined : await pipeline(flags, server.url, 'bench-peak');
     if (peak)
@@ -301,6 +309,7 @@ async function main() {
     let paced;
     if (flags.paced) {
       const rate = flags.rate ?? Math.max(1, Math.floor(peak!.perSecond / 2));
+      if (peak) await coolDown();
       paced = await pipeline(flags, server.url, 'bench-half', rate);
       process.stdout.write(
         `pipeline at 50% load (${rate} articles/s released): ${paced.published} published; fetched → published p50 ${paced.latency.p50} ms, p99 ${paced.latency.p99} ms, max ${paced.latency.max} ms\n` +

@@ -85,7 +85,7 @@ export function mergeOptionsFrom(cfg: StorylineConfig): MergeOptions {
  * member's (wire copies, syndicated reprints; src/merge/near-duplicates.ts)
  * are marked `duplicateOf` and do not count as independent reports. Stories
  * absorbed by story repair leave the read-side indexes in the same MULTI, so
- * the API no longer lists them (it redirects their ids via `merge:merged`).
+ * the API no longer lists them (it redirects their ids via `merge:merged:{id}`).
  */
 export async function processMergeJob(job: Job<ArticleJobData>, ctx: StageContext): Promise<PublishJobData> {
   const { articleId } = job.data;
@@ -106,7 +106,7 @@ export async function processMergeJob(job: Job<ArticleJobData>, ctx: StageContex
     return data;
   }
 
-  const [article, entities] = await Promise.all([ctx.store.getArticle(articleId), ctx.store.getTagged(articleId)]);
+  const [article, entities] = await Promise.all([ctx.store.getArticleText(articleId), ctx.store.getTagged(articleId)]);
   const publishedAt = article.publishedAt ? Date.parse(article.publishedAt) : NaN;
   const plan = await mergeStore.plan(
     articleFeatures({ id: articleId, title: article.title, text: article.text, publishedAt: article.publishedAt, entities }),
@@ -137,7 +137,7 @@ export async function processMergeJob(job: Job<ArticleJobData>, ctx: StageContex
       const cached = memberCache.get(id);
       if (cached) return cacheMember(cached);
       try {
-        const [a, e] = await Promise.all([ctx.store.getArticle(id), ctx.store.getTagged(id)]);
+        const [a, e] = await Promise.all([ctx.store.getArticleText(id), ctx.store.getTagged(id)]);
         return rememberMember(a, e);
       } catch {
         return undefined; // expired member: it stays in the timeline, not in the briefing
@@ -203,7 +203,7 @@ export async function processMergeJob(job: Job<ArticleJobData>, ctx: StageContex
       previous, // the per-entity/per-outlet indexes drop what the story no longer has
     );
     // Absorbed stories are no longer live: out of the listings. Their records stay (the API redirects
-    // their ids to the survivor through merge:merged, which the plan writes), and publish reads them.
+    // their ids to the survivor through merge:merged:{id}, which the plan writes), and publish reads them.
     for (const gone of absorbed) {
       if (gone.id === story.id) continue;
       multi.zrem(keys.stories, gone.id);

@@ -7,7 +7,7 @@ import type { StageContext } from './context';
 /** tag stage: link gazetteer entities and recognise other names. */
 export async function processTagJob(job: Job<ArticleJobData>, ctx: StageContext): Promise<{ entities: number }> {
   const { articleId } = job.data;
-  const article = await ctx.store.getArticle(articleId);
+  const article = await ctx.store.getArticleText(articleId);
   const { entities } = tagEntities(article.text, { title: article.title });
   await ctx.store.saveTagged(articleId, entities);
   await ctx.queues.merge.add('merge', { articleId }, { jobId: jobIdFor('merge', articleId) });

@@ -14,7 +14,7 @@ import { badParameter, notFound } from './errors';
  *
  * Story repair: a story absorbed into another is no longer live. The merge
  * stage takes it out of those sorted sets and records absorbed id → survivor
- * id in the hash `{prefix}:merge:merged`; listings skip any id found there
+ * id in `{prefix}:merge:merged:{absorbed}` (record TTL); listings skip any id found there
  * (stories absorbed before the sets were cleaned), and the detail routes
  * redirect it to the survivor (survivorOf).
  */
@@ -155,7 +155,7 @@ export async function listStories(store: RecordStore, p: StoryListParams): Promi
     // Entries at the cursor's score come in reverse member order: skip up to and including the cursor.
     const after = pairs.filter((e) => !p.cursor || e.s < p.cursor.s || e.id < p.cursor.id);
     const [raw, merged] = after.length
-      ? await Promise.all([redis.mget(...after.map((e) => keys.story(e.id))), redis.hmget(keys.mergeMerged, ...after.map((e) => e.id))])
+      ? await Promise.all([redis.mget(...after.map((e) => keys.story(e.id))), redis.mget(...after.map((e) => keys.mergedInto(e.id)))])
       : [[], []];
     after.forEach((e, i) => {
       if (found.length > p.limit) return;
@@ -194,7 +194,7 @@ export async function survivorOf(store: RecordStore, id: string): Promise<string
   if (!ID_PATTERN.test(id)) return undefined;
   let current = id;
   for (let hops = 0; hops < MAX_MERGE_HOPS; hops++) {
-    const next = await store.redis.hget(store.keys.mergeMerged, current);
+    const next = await store.redis.get(store.keys.mergedInto(current));
     if (!next || next === current) break;
     current = next;
   }

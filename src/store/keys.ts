@@ -30,8 +30,11 @@ export function keyspace(prefix: string) {
     mergeState: (storyId: string) => k('merge', 'state', storyId),
     mergeEntityIndex: (entityId: string) => k('merge', 'idx', 'e', entityId),
     mergeTermIndex: (term: string) => k('merge', 'idx', 't', term),
-    /** Story repair: hash absorbed story id → surviving story id. */
-    mergeMerged: k('merge', 'merged'),
+    /**
+     * Story repair: absorbed story id → surviving story id, one string key per absorbed story with the
+     * record TTL (a redirect is only useful while the absorbed story's record and events can be asked about).
+     */
+    mergedInto: (storyId: string) => k('merge', 'merged', storyId),
     assignment: (articleId: string) => k('merge', 'assign', articleId),
     story: (storyId: string) => k('story', storyId),
     storyVersion: (storyId: string, version: number) => k('story', storyId, 'v', String(version)),

@@ -86,7 +86,7 @@ export class MergeMirror<State, Story> {
   private token?: string;
   readonly states: ExpiringLru<State>;
   readonly stories: ExpiringLru<Story>;
-  /** Story repair redirects (absorbed → survivor), and known non-redirects (null). No TTL, as in Redis. */
+  /** Story repair redirects (absorbed → survivor), and known non-redirects (null); they expire as the Redis keys do. */
   readonly merged: ExpiringLru<string | null>;
   /** Document frequencies of the terms read or written so far, and the document count. */
   readonly df = new Map<string, number>();

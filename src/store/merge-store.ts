@@ -167,8 +167,8 @@ export class MergeStore {
     for (let hops = 0; hops < 100; hops++) {
       let next = this.mirror?.merged.get(id);
       if (next === undefined) {
-        next = await this.redis.hget(this.keys.mergeMerged, id);
-        this.mirror?.merged.set(id, next);
+        next = await this.redis.get(this.keys.mergedInto(id));
+        this.mirror?.merged.set(id, next, this.stateTtlSec);
       }
       if (!next) break;
       id = next;
@@ -356,7 +356,8 @@ export class MergeStore {
           for (const e of gone.indexed.entityIds) multi.zrem(keys.mergeEntityIndex(e), gone.state.id);
           for (const t of gone.indexed.terms) multi.zrem(keys.mergeTermIndex(t), gone.state.id);
           multi.del(keys.mergeState(gone.state.id));
-          multi.hset(keys.mergeMerged, gone.state.id, storyId);
+          if (stateTtlSec) multi.set(keys.mergedInto(gone.state.id), storyId, 'EX', stateTtlSec);
+          else multi.set(keys.mergedInto(gone.state.id), storyId);
         }
         const ttl = stateTtlSec;
         // Postings are ordered by touch time across all stories; one script call for every posting list.
@@ -384,9 +385,9 @@ export class MergeStore {
             if (gone.state.id === storyId) continue;
             mirror.states.delete(gone.state.id);
             mirror.stories.delete(gone.state.id);
-            mirror.merged.set(gone.state.id, storyId);
+            mirror.merged.set(gone.state.id, storyId, stateTtlSec);
           }
-          mirror.merged.set(storyId, null);
+          mirror.merged.set(storyId, null, stateTtlSec);
           mirror.trimTerms();
         }
         mirror?.states.set(storyId, { state, indexed: next }, ttl);

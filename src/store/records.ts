@@ -303,6 +303,15 @@ export class RecordStore {
     if (feeds.some((f) => !a.feedIds.includes(f))) a.feedIds = [...new Set([...a.feedIds, ...feeds])].sort();
     return a;
   }
+  /**
+   * The article record as extract wrote it, without merging in the feed set: for stages that read its
+   * text and metadata but not `feedIds` (tag, merge), one command instead of two.
+   */
+  async getArticleText(articleId: string): Promise<Article> {
+    const a = checkVersion(parseJson<Article>(await this.redis.get(this.keys.article(articleId))), 'article');
+    if (!a) throw new MissingRecordError(`article ${articleId}`);
+    return a;
+  }
   async saveTagged(articleId: string, entities: ArticleEntity[]): Promise<void> {
     await this.redis.set(this.keys.tagged(articleId), JSON.stringify(entities), 'EX', this.ttl.recordTtlSec);
   }

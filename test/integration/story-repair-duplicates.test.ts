@@ -212,7 +212,9 @@ describe('story repair', () => {
     const bridge = await assignment(C);
     expect(bridge?.reason.storyId).toBe(survivorId);
     expect(bridge?.reason.merged).toEqual([absorbedId]);
-    expect(await rt.redis.hget(rt.store.keys.mergeMerged, absorbedId)).toBe(survivorId);
+    expect(await rt.redis.get(rt.store.keys.mergedInto(absorbedId))).toBe(survivorId);
+    // The redirect lives as long as the records it redirects from.
+    expect(await rt.redis.ttl(rt.store.keys.mergedInto(absorbedId))).toBeGreaterThan(0);
   });
 
   test('exactly one story.merged.v1 is on the stream, valid against schemas/story.merged.v1.json (ajv)', async () => {
