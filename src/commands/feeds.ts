@@ -75,8 +75,9 @@ export function register(program: Command): void {
         const rows = await Promise.all(
           list.map(async (f) => {
             // The last poll's entry fingerprints are bookkeeping, not something to read.
-            const { recentEntries: _, ...state } = await rt.store.getFeedState(f.id);
-            return { ...f, state };
+            const state: Partial<FeedState> = await rt.store.getFeedState(f.id);
+            delete state.recentEntries;
+            return { ...f, state: state as Omit<FeedState, 'recentEntries'> };
           }),
         );
         if (opts.json) return out(JSON.stringify(rows, null, 2));
