@@ -25,17 +25,17 @@ import os from 'node:os';
 import { loadConfig } from '../config';
 import { demoArticlePath } from '../src/demo/corpus';
 import { renderArticlePage } from '../src/demo/render';
-import { createExtractPool } from '../src/extract';
+import { articleRecord, createExtractPool } from '../src/extract';
 import { articleIdFor, canonicalizeUrl } from '../src/feeds/canonical-url';
 import { decodeBody } from '../src/feeds/charset';
 import { parseFeed } from '../src/feeds/parse';
-import { createHttpClient } from '../src/fetch/http';
+import { createHttpClient, fetchFacts } from '../src/fetch/http';
 import { generateLoadCorpus } from '../src/load/corpus';
 import { buildBriefing, createStoryClusterer, type BriefingArticle } from '../src/merge';
 import { groupDuplicates, independentSourceCount, shingleSignature, type ShingleSignature } from '../src/merge/near-duplicates';
 import { buildArticleEvent, buildStoryEvent } from '../src/publish/events';
 import { entityById, tagEntities } from '../src/tag';
-import { SCHEMA_VERSION, type Article, type ArticleEntity, type Story, type StoryArticleRef } from '../src/types';
+import { SCHEMA_VERSION, type ArticleEntity, type FetchFacts, type Story, type StoryArticleRef } from '../src/types';
 
 type Member = BriefingArticle & { signature: ShingleSignature };
 
@@ -192,20 +192,12 @@ async function main() {
         const p = pages[next++];
         let html = p.html;
         let finalUrl = p.url;
-        let fetched: Article['fetch'] | undefined;
+        let fetched: FetchFacts | undefined;
         if (html === undefined) {
           const res = await http.fetch(p.url);
           html = decodeBody(res.body, res.contentType);
           finalUrl = res.finalUrl;
-          fetched = {
-            status: res.status,
-            finalUrl,
-            bytes: res.bytes,
-            contentType: res.contentType,
-            redirects: res.redirects,
-            fetchedAt: new Date().toISOString(),
-            timings: { totalMs: Math.round(res.totalMs) },
-          };
+          fetched = fetchFacts(res);
         }
         const x = await pool.extract(html, finalUrl, { feedSummary: p.summary });
         const entities: ArticleEntity[] = timed('tag', () => tagEntities(x.text, { title: x.title }).entities);
@@ -237,28 +229,16 @@ async function main() {
         versions.set(storyId, version);
         const story = timed('briefing', () => composeStory(storyId, version, members));
         if (full && fetched) {
-          const host = new URL(finalUrl).hostname;
-          const article: Article = {
-            schemaVersion: SCHEMA_VERSION,
+          const article = articleRecord(x, {
             id: p.id,
             url: p.url,
             canonicalUrl: canonicalizeUrl(p.url),
-            source,
-            sourceDomain: host,
             feedIds: [],
-            title,
-            byline: x.byline,
-            authors: x.authors,
-            publishedAt,
-            modifiedAt: x.modifiedAt,
-            lang: x.lang,
-            leadImage: x.leadImage,
-            text: x.text,
-            excerpt: x.excerpt,
-            wordCount: x.wordCount,
-            extraction: { method: x.method, readerable: x.readerable },
+            fallbackTitle: p.title,
+            fallbackPublishedAt: p.publishedAt,
+            fallbackSource: p.source,
             fetch: fetched,
-          };
+          });
           const assignment = { ...clusterer.reasonOf(p.id)!, storyId };
           timed('events', () => {
             buildArticleEvent(cfg.publish.source, article, entities, assignment);

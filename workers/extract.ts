@@ -2,10 +2,9 @@ import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
 import { jobIdFor } from '../queues';
 import type { StorylineConfig } from '../config';
-import { ExtractError, createExtractPool } from '../src/extract';
+import { ExtractError, articleRecord, createExtractPool } from '../src/extract';
 import type { ExtractPool } from '../src/extract';
-import type { Article, ArticleJobData } from '../src/types';
-import { SCHEMA_VERSION } from '../src/types';
+import type { ArticleJobData } from '../src/types';
 import type { StageContext } from './context';
 
 /**
@@ -55,28 +54,16 @@ export async function processExtractJob(job: Job<ArticleJobData>, ctx: StageCont
     throw err;
   }
   const feed = await ctx.store.getFeed(item.feedId);
-  const host = new URL(fetched.facts.finalUrl).hostname;
-  const article: Article = {
-    schemaVersion: SCHEMA_VERSION,
+  const article = articleRecord(x, {
     id: articleId,
     url: item.link,
     canonicalUrl: item.canonicalUrl,
-    source: x.siteName ?? feed?.title ?? host,
-    sourceDomain: host,
     feedIds,
-    title: x.title || item.title,
-    byline: x.byline,
-    authors: x.authors,
-    publishedAt: x.publishedAt ?? item.publishedAt,
-    modifiedAt: x.modifiedAt,
-    lang: x.lang,
-    leadImage: x.leadImage,
-    text: x.text,
-    excerpt: x.excerpt,
-    wordCount: x.wordCount,
-    extraction: { method: x.method, readerable: x.readerable },
+    fallbackTitle: item.title,
+    fallbackPublishedAt: item.publishedAt,
+    fallbackSource: feed?.title,
     fetch: fetched.facts,
-  };
+  });
   await ctx.store.saveArticle(article);
   await ctx.queues.tag.add('tag', { articleId }, { jobId: jobIdFor('tag', articleId) });
   log.debug({ words: x.wordCount, method: x.method }, 'article extracted');

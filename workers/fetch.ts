@@ -2,7 +2,7 @@ import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
 import { jobIdFor } from '../queues';
 import { decodeBody } from '../src/feeds/charset';
-import { FetchError } from '../src/fetch/http';
+import { FetchError, fetchFacts } from '../src/fetch/http';
 import type { ArticleJobData, FetchFacts } from '../src/types';
 import type { StageContext } from './context';
 import { deferIfHostBusy, hostLimiterFor, MAX_INLINE_HOST_WAIT_MS } from './politeness';
@@ -30,15 +30,7 @@ export async function processFetchJob(job: Job<ArticleJobData>, ctx: StageContex
     throw err;
   }
   const html = decodeBody(res.body, res.contentType);
-  const facts: FetchFacts = {
-    status: res.status,
-    finalUrl: res.finalUrl,
-    bytes: res.bytes,
-    contentType: res.contentType,
-    redirects: res.redirects,
-    fetchedAt: new Date().toISOString(),
-    timings: { totalMs: Math.round(res.totalMs) },
-  };
+  const facts = fetchFacts(res);
   await ctx.store.saveFetched(articleId, html, facts);
   await ctx.queues.extract.add('extract', { articleId }, { jobId: jobIdFor('extract', articleId) });
   log.debug({ status: res.status, bytes: res.bytes, ms: facts.timings.totalMs, hostWaitMs: waitedMs }, 'page fetched');

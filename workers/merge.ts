@@ -7,6 +7,8 @@ import { resolveMergeOptions, type MergeOptions } from '../src/merge/score';
 import { articleFeatures } from '../src/merge/features';
 import { MergeStore, type MergeIndexMirror } from '../src/store/merge-store';
 import { MergeMirror } from '../src/store/merge-mirror';
+import { connectionScoped } from '../src/store/redis';
+import { ExpiringLru } from '../src/util/expiring-lru';
 import { entityById } from '../src/tag';
 import type { Article, ArticleEntity, ArticleJobData, Briefing, PublishJobData, Story, StoryArticleRef } from '../src/types';
 import { SCHEMA_VERSION } from '../src/types';
@@ -36,18 +38,10 @@ type BriefingMember = BriefingArticle & { signature: ShingleSignature };
  * safe; the worker stays stateless, a new process just starts cold.
  */
 const MEMBER_CACHE_SIZE = 2_000;
-const memberCache = new Map<string, BriefingMember>();
-
-/** Stores (or refreshes) a member as the most recently used; Map iteration order makes the first key the least recent. */
-function cacheMember(m: BriefingMember): BriefingMember {
-  memberCache.delete(m.id);
-  memberCache.set(m.id, m);
-  if (memberCache.size > MEMBER_CACHE_SIZE) memberCache.delete(memberCache.keys().next().value as string);
-  return m;
-}
+const memberCache = new ExpiringLru<BriefingMember>(MEMBER_CACHE_SIZE);
 
 function rememberMember(a: Article, entities: ArticleEntity[]): BriefingMember {
-  return cacheMember({
+  const m: BriefingMember = {
     id: a.id,
     title: a.title,
     text: a.text,
@@ -56,7 +50,9 @@ function rememberMember(a: Article, entities: ArticleEntity[]): BriefingMember {
     publishedAt: a.publishedAt,
     entities,
     signature: shingleSignature(a.text),
-  });
+  };
+  memberCache.set(m.id, m);
+  return m;
 }
 
 /*
@@ -65,13 +61,9 @@ function rememberMember(a: Article, entities: ArticleEntity[]): BriefingMember {
  * last to have committed. Saves reading and parsing story states, document
  * frequencies and story records back on every job.
  */
-const mirrors = new WeakMap<object, Map<string, MergeIndexMirror>>();
+const mirrors = connectionScoped<MergeIndexMirror>();
 function mirrorFor(ctx: StageContext): MergeIndexMirror {
-  let byPrefix = mirrors.get(ctx.redis);
-  if (!byPrefix) mirrors.set(ctx.redis, (byPrefix = new Map()));
-  let m = byPrefix.get(ctx.store.keys.prefix);
-  if (!m) byPrefix.set(ctx.store.keys.prefix, (m = new MergeMirror()));
-  return m;
+  return mirrors(ctx.redis, ctx.store.keys.prefix, () => new MergeMirror());
 }
 
 export function mergeOptionsFrom(cfg: StorylineConfig): MergeOptions {
@@ -134,8 +126,8 @@ export async function processMergeJob(job: Job<ArticleJobData>, ctx: StageContex
   const memberArticles = await Promise.all(
     briefingIds.map(async (id): Promise<BriefingMember | undefined> => {
       if (id === articleId) return rememberMember(article, entities);
-      const cached = memberCache.get(id);
-      if (cached) return cacheMember(cached);
+      const cached = memberCache.get(id); // a hit counts as a use
+      if (cached) return cached;
       try {
         const [a, e] = await Promise.all([ctx.store.getArticleText(id), ctx.store.getTagged(id)]);
         return rememberMember(a, e);

@@ -1,6 +1,7 @@
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Readable, Transform } from 'node:stream';
 import { Agent, request } from 'undici';
+import type { FetchFacts } from '../types';
 import { BlockedAddressError, checkLiteralHost, createAddressPolicy, guardedLookup, type AddressPolicy } from './ssrf';
 
 /*
@@ -48,6 +49,19 @@ export interface FetchResult {
   bytes: number;
   totalMs: number;
   notModified: boolean;
+}
+
+/** What the fetch stage records about a page fetch (the body is stored apart). */
+export function fetchFacts(res: FetchResult, fetchedAt = new Date()): FetchFacts {
+  return {
+    status: res.status,
+    finalUrl: res.finalUrl,
+    bytes: res.bytes,
+    contentType: res.contentType,
+    redirects: res.redirects,
+    fetchedAt: fetchedAt.toISOString(),
+    timings: { totalMs: Math.round(res.totalMs) },
+  };
 }
 
 export interface HttpClient {

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { FetchError, type FetchResult, type HttpClient } from '../fetch/http';
 import type { Keyspace } from '../store/keys';
 import type { StageName } from '../types';
+import { connectionScoped } from '../store/redis';
 
 /*
  * Pipeline metrics live in Redis, written by whichever worker process did the
@@ -72,6 +73,10 @@ export function classifyFetch(outcome: FetchResult | unknown): FetchOutcome {
  */
 const FLUSH_INTERVAL_MS = 1000;
 
+function add(sums: Map<string, number>, key: string, by: number): void {
+  sums.set(key, (sums.get(key) ?? 0) + by);
+}
+
 class MetricsBuffer {
   private counters = new Map<string, number>();
   private histograms = new Map<string, number>();
@@ -84,22 +89,20 @@ class MetricsBuffer {
   constructor(private readonly target: MetricsTarget) {}
 
   counter(metric: string, labels: Record<string, string>, by = 1): void {
-    const field = `${metric}|${labelKey(labels)}`;
-    this.counters.set(field, (this.counters.get(field) ?? 0) + by);
+    add(this.counters, `${metric}|${labelKey(labels)}`, by);
     this.schedule();
   }
 
   observe(metric: string, buckets: number[], labels: Record<string, string>, seconds: number): void {
     const base = `${metric}|${labelKey(labels)}`;
-    const bucket = `${base}|${bucketIndex(buckets, seconds)}`;
-    this.histograms.set(bucket, (this.histograms.get(bucket) ?? 0) + 1);
-    this.histograms.set(`${base}|count`, (this.histograms.get(`${base}|count`) ?? 0) + 1);
-    this.sums.set(`${base}|sum`, (this.sums.get(`${base}|sum`) ?? 0) + seconds);
+    add(this.histograms, `${base}|${bucketIndex(buckets, seconds)}`, 1);
+    add(this.histograms, `${base}|count`, 1);
+    add(this.sums, `${base}|sum`, seconds);
     this.schedule();
   }
 
   minute(key: string): void {
-    this.minutes.set(key, (this.minutes.get(key) ?? 0) + 1);
+    add(this.minutes, key, 1);
     this.schedule();
   }
 
@@ -142,13 +145,9 @@ class MetricsBuffer {
 }
 
 /** One buffer per Redis connection and key prefix (tests run several pipelines in one process). */
-const buffers = new WeakMap<object, Map<string, MetricsBuffer>>();
+const buffers = connectionScoped<MetricsBuffer>();
 function bufferFor(target: MetricsTarget): MetricsBuffer {
-  let byPrefix = buffers.get(target.redis);
-  if (!byPrefix) buffers.set(target.redis, (byPrefix = new Map()));
-  let b = byPrefix.get(target.store.keys.prefix);
-  if (!b) byPrefix.set(target.store.keys.prefix, (b = new MetricsBuffer(target)));
-  return b;
+  return buffers(target.redis, target.store.keys.prefix, () => new MetricsBuffer(target));
 }
 
 /** Writes the metrics this process has buffered for `target` (worker shutdown, tests). */

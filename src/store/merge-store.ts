@@ -359,7 +359,6 @@ export class MergeStore {
           if (stateTtlSec) multi.set(keys.mergedInto(gone.state.id), storyId, 'EX', stateTtlSec);
           else multi.set(keys.mergedInto(gone.state.id), storyId);
         }
-        const ttl = stateTtlSec;
         // Postings are ordered by touch time across all stories; one script call for every posting list.
         updatePostings(multi, [...next.entityIds.map(keys.mergeEntityIndex), ...next.terms.map(keys.mergeTermIndex)], {
           storyId,
@@ -368,7 +367,7 @@ export class MergeStore {
           ttlSec: stateTtlSec,
         });
         const stateJson = JSON.stringify({ state, indexed: next } satisfies StoredState);
-        if (ttl) multi.set(keys.mergeState(storyId), stateJson, 'EX', ttl);
+        if (stateTtlSec) multi.set(keys.mergeState(storyId), stateJson, 'EX', stateTtlSec);
         else multi.set(keys.mergeState(storyId), stateJson);
         extra(multi);
         const res = await multi.exec();
@@ -390,7 +389,7 @@ export class MergeStore {
           mirror.merged.set(storyId, null, stateTtlSec);
           mirror.trimTerms();
         }
-        mirror?.states.set(storyId, { state, indexed: next }, ttl);
+        mirror?.states.set(storyId, { state, indexed: next }, stateTtlSec);
       },
     };
   }

@@ -19,3 +19,19 @@ export async function clearPrefix(redis: Redis, prefix: string): Promise<number>
   } while (cursor !== '0');
   return deleted;
 }
+
+/**
+ * Per-process state kept once per Redis connection and key prefix, made on
+ * first use: several runtimes in one process (tests, the demo) never share it,
+ * and a closed connection takes its entries with it (WeakMap).
+ */
+export function connectionScoped<T>(): (redis: object, prefix: string, create: () => T) => T {
+  const byConnection = new WeakMap<object, Map<string, T>>();
+  return (redis, prefix, create) => {
+    let byPrefix = byConnection.get(redis);
+    if (!byPrefix) byConnection.set(redis, (byPrefix = new Map()));
+    let value = byPrefix.get(prefix);
+    if (value === undefined) byPrefix.set(prefix, (value = create()));
+    return value;
+  };
+}

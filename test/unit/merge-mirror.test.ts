@@ -1,4 +1,5 @@
-import { ExpiringLru, MergeMirror } from '../../src/store/merge-mirror';
+import { MergeMirror } from '../../src/store/merge-mirror';
+import { ExpiringLru } from '../../src/util/expiring-lru';
 
 describe('ExpiringLru', () => {
   test('evicts the least recently used entry past its capacity', () => {
