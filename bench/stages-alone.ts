@@ -31,7 +31,7 @@ import { decodeBody } from '../src/feeds/charset';
 import { parseFeed } from '../src/feeds/parse';
 import { createHttpClient, fetchFacts } from '../src/fetch/http';
 import { generateLoadCorpus } from '../src/load/corpus';
-import { buildBriefing, createStoryClusterer, type BriefingArticle } from '../src/merge';
+import { buildBriefing, createStoryClusterer, prepareBriefingText, type BriefingArticle } from '../src/merge';
 import { groupDuplicates, independentSourceCount, shingleSignature, type ShingleSignature } from '../src/merge/near-duplicates';
 import { buildArticleEvent, buildStoryEvent } from '../src/publish/events';
 import { entityById, tagEntities } from '../src/tag';
@@ -214,6 +214,8 @@ async function main() {
           publishedAt,
           entities,
           signature: shingleSignature(x.text),
+          // As the merge worker's member cache: each article's text is analysed once, not per briefing.
+          prepared: timed('briefing', () => prepareBriefingText(title, x.text)),
         };
         // Story repair moves members: gather them by the story each article is in now.
         const members = [...(membersOf.get(storyId) ?? []), member];

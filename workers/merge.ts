@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import type { StorylineConfig } from '../config';
 import { jobIdFor } from '../queues';
-import { buildBriefing, type BriefingArticle } from '../src/merge/briefing';
+import { buildBriefing, prepareBriefingText, type BriefingArticle } from '../src/merge/briefing';
 import { groupDuplicates, independentSourceCount, shingleSignature, type ShingleSignature } from '../src/merge/near-duplicates';
 import { resolveMergeOptions, type MergeOptions } from '../src/merge/score';
 import { articleFeatures } from '../src/merge/features';
@@ -26,13 +26,13 @@ const RELATED_MIN_SHARED_ENTITIES = 2;
 const RELATED_MIN_ENTITY_OVERLAP = 0.25;
 const RELATED_MIN_TEXT_SIMILARITY = 0.05;
 
-/** A member article as the briefing takes it, with its shingle signature computed once. */
+/** A member article as the briefing takes it, with its shingle signature and briefing text analysis computed once. */
 type BriefingMember = BriefingArticle & { signature: ShingleSignature };
 
 /*
  * Every article that joins a story re-reads the story's newest members to
  * rebuild its briefing: without a cache that is up to 25 article reads, JSON
- * parses and shingle signatures per job, the merge stage's biggest cost.
+ * parses, shingle signatures and sentence splits per job, the merge stage's biggest cost.
  * Extracted articles do not change (a replayed extraction of the same article
  * is not re-merged: its assignment stands), so a bounded per-process cache is
  * safe; the worker stays stateless, a new process just starts cold.
@@ -50,6 +50,7 @@ function rememberMember(a: Article, entities: ArticleEntity[]): BriefingMember {
     publishedAt: a.publishedAt,
     entities,
     signature: shingleSignature(a.text),
+    prepared: prepareBriefingText(a.title, a.text),
   };
   memberCache.set(m.id, m);
   return m;

@@ -23,6 +23,42 @@ export interface BriefingArticle {
   entities: ArticleEntity[];
   /** Id of the earlier member this article is a copy of (wire copy, syndicated reprint). */
   duplicateOf?: string;
+  /**
+   * prepareBriefingText(title, text), when the caller keeps it with the
+   * article: a story's briefing is rebuilt each time an article joins, over
+   * up to 25 members whose text has not changed, so a worker that caches its
+   * members need not split and tokenise them again. Must match title and text.
+   */
+  prepared?: PreparedText;
+}
+
+/** What the briefing needs of one article's text, computed once per article (see BriefingArticle.prepared). */
+export interface PreparedText {
+  /** termVector(title, text). */
+  vector: Map<string, number>;
+  /** termVector(title, ''). */
+  titleVector: Map<string, number>;
+  /** tokenize(title) as a set. */
+  titleTerms: Set<string>;
+  /** splitSentences(text), each with its token set and whether it is quotable. */
+  sentences: Array<{ text: string; terms: Set<string>; quotable: boolean }>;
+}
+
+export function prepareBriefingText(title: string, text: string): PreparedText {
+  return {
+    vector: termVector(title, text),
+    titleVector: termVector(title, ''),
+    titleTerms: new Set(tokenize(title)),
+    sentences: splitSentences(text).map((sentence) => ({
+      text: sentence,
+      terms: new Set(tokenize(sentence)),
+      quotable: quotable(sentence),
+    })),
+  };
+}
+
+function preparedOf(a: BriefingArticle): PreparedText {
+  return a.prepared ?? prepareBriefingText(a.title, a.text);
 }
 
 export interface BriefingInput {
@@ -57,12 +93,15 @@ export function buildBriefing(input: BriefingInput): BuiltBriefing {
   const copiesOnly = articles.every((a) => originalOf.has(a.id)); // only with cyclic duplicateOf in stored data
   const reports = copiesOnly ? articles : articles.filter((a) => !originalOf.has(a.id));
 
-  const vectors = reports.map((a) => termVector(a.title, a.text));
+  const prepared = new Map(reports.map((a) => [a, preparedOf(a)]));
+  const vectors = reports.map((a) => prepared.get(a)!.vector);
   const centroid = sumVectors(vectors);
-  const title = mostRepresentativeTitle(reports, vectors, centroid);
+  const centroidNorm = squaredNorm(centroid);
+  const title = mostRepresentativeTitle(reports, prepared, vectors, centroid, centroidNorm);
 
   const used: Array<Set<string>> = [];
-  const whatHappened = leadSentences(mostCentralArticle(reports, vectors, centroid), used);
+  const central = mostCentralArticle(reports, vectors, centroid, centroidNorm);
+  const whatHappened = leadSentences(prepared.get(central)!, used);
   const entities = countEntities(articles, input.cardFor);
 
   return {
@@ -70,7 +109,7 @@ export function buildBriefing(input: BriefingInput): BuiltBriefing {
     entities,
     briefing: {
       whatHappened,
-      whatThePapersSay: linePerOutlet(reports, articles, originalOf, centroid, used),
+      whatThePapersSay: linePerOutlet(reports, prepared, articles, originalOf, centroid, centroidNorm, used),
       howWeGotHere: [...input.related].sort((x, y) => compareDates(x.date, y.date)),
       entityCards: entities.slice(0, MAX_ENTITY_CARDS).map(({ entityId, name, type, count }): EntityCard => ({
         entityId,
@@ -171,9 +210,15 @@ function isNearDuplicate(terms: Set<string>, used: Array<Set<string>>): boolean 
 }
 
 /** The headline whose words the other members' coverage shares most. */
-function mostRepresentativeTitle(articles: BriefingArticle[], vectors: Array<Map<string, number>>, centroid: Map<string, number>): string {
+function mostRepresentativeTitle(
+  articles: BriefingArticle[],
+  prepared: Map<BriefingArticle, PreparedText>,
+  vectors: Array<Map<string, number>>,
+  centroid: Map<string, number>,
+  centroidNorm: number,
+): string {
   if (articles.length === 1) return articles[0].title;
-  return pickBest(articles, (a, i) => cosine(termVector(a.title, ''), subtractVector(centroid, vectors[i]))).title;
+  return pickBest(articles, (a, i) => cosineToRest(prepared.get(a)!.titleVector, centroid, centroidNorm, vectors[i])).title;
 }
 
 /** The member closest to the rest of the story. */
@@ -181,20 +226,20 @@ function mostCentralArticle(
   articles: BriefingArticle[],
   vectors: Array<Map<string, number>>,
   centroid: Map<string, number>,
+  centroidNorm: number,
 ): BriefingArticle {
   if (articles.length === 1) return articles[0];
-  return pickBest(articles, (_, i) => cosine(vectors[i], subtractVector(centroid, vectors[i])));
+  return pickBest(articles, (_, i) => cosineToRest(vectors[i], centroid, centroidNorm, vectors[i]));
 }
 
 /** The first quotable sentences of the article, without repeats of its headline or of each other. */
-function leadSentences(article: BriefingArticle, used: Array<Set<string>>): string[] {
-  const seen = [new Set(tokenize(article.title))];
+function leadSentences(article: PreparedText, used: Array<Set<string>>): string[] {
+  const seen = [article.titleTerms];
   const lead: string[] = [];
   let chars = 0;
-  for (const sentence of splitSentences(article.text)) {
+  for (const { text: sentence, terms, quotable } of article.sentences) {
     if (lead.length === MAX_LEAD_SENTENCES || chars >= LEAD_CHARS) break;
-    const terms = new Set(tokenize(sentence));
-    if (!quotable(sentence) || isNearDuplicate(terms, seen)) continue;
+    if (!quotable || isNearDuplicate(terms, seen)) continue;
     lead.push(sentence);
     seen.push(terms);
     used.push(terms);
@@ -202,10 +247,10 @@ function leadSentences(article: BriefingArticle, used: Array<Set<string>>): stri
   }
   // A body of only short or headline-like lines still yields its first sentence.
   if (lead.length === 0) {
-    const first = splitSentences(article.text)[0];
+    const first = article.sentences[0];
     if (first) {
-      lead.push(first);
-      used.push(new Set(tokenize(first)));
+      lead.push(first.text);
+      used.push(first.terms);
     }
   }
   return lead;
@@ -221,9 +266,11 @@ function leadSentences(article: BriefingArticle, used: Array<Set<string>>): stri
  */
 function linePerOutlet(
   reports: BriefingArticle[],
+  prepared: Map<BriefingArticle, PreparedText>,
   all: BriefingArticle[],
   originalOf: Map<string, string>,
   centroid: Map<string, number>,
+  centroidNorm: number,
   used: Array<Set<string>>,
 ): Briefing['whatThePapersSay'] {
   const bySource = new Map<string, BriefingArticle[]>();
@@ -242,11 +289,9 @@ function linePerOutlet(
   for (const [source, outletArticles] of bySource) {
     let best: { article: BriefingArticle; sentence: string; terms: Set<string>; score: number } | undefined;
     for (const article of outletArticles) {
-      for (const sentence of splitSentences(article.text)) {
-        if (!quotable(sentence)) continue;
-        const terms = new Set(tokenize(sentence));
-        if (isNearDuplicate(terms, used)) continue;
-        const score = cosine(new Map([...terms].map((t) => [t, 1])), centroid);
+      for (const { text: sentence, terms, quotable } of prepared.get(article)!.sentences) {
+        if (!quotable || isNearDuplicate(terms, used)) continue;
+        const score = setCosine(terms, centroid, centroidNorm);
         // Strictly greater keeps the earliest sentence on ties.
         if (!best || score > best.score) best = { article, sentence, terms, score };
       }
@@ -329,21 +374,36 @@ function sumVectors(vectors: Array<Map<string, number>>): Map<string, number> {
   return sum;
 }
 
-function subtractVector(from: Map<string, number>, v: Map<string, number>): Map<string, number> {
-  const out = new Map(from);
-  for (const [t, w] of v) {
-    const rest = (out.get(t) ?? 0) - w;
-    if (rest > 1e-9) out.set(t, rest);
-    else out.delete(t);
-  }
-  return out;
+/** The centroid's weight of term t once `member` is taken out (terms it alone carried drop to 0). */
+function restWeight(centroid: Map<string, number>, member: Map<string, number>, t: string): number {
+  const rest = (centroid.get(t) ?? 0) - (member.get(t) ?? 0);
+  return rest > 1e-9 ? rest : 0;
 }
 
-function cosine(x: Map<string, number>, y: Map<string, number>): number {
+/**
+ * cosine(x, centroid − member): how close x is to the rest of the story.
+ * Computed without copying the centroid: its squared norm is adjusted on the
+ * member's terms only.
+ */
+function cosineToRest(x: Map<string, number>, centroid: Map<string, number>, centroidNorm: number, member: Map<string, number>): number {
   let dot = 0;
-  for (const [t, w] of x) dot += w * (y.get(t) ?? 0);
+  for (const [t, w] of x) dot += w * restWeight(centroid, member, t);
   if (dot === 0) return 0;
-  return dot / Math.sqrt(squaredNorm(x) * squaredNorm(y));
+  let restNorm = centroidNorm;
+  for (const t of member.keys()) {
+    const c = centroid.get(t) ?? 0;
+    const r = restWeight(centroid, member, t);
+    restNorm += r * r - c * c;
+  }
+  return dot / Math.sqrt(squaredNorm(x) * Math.max(restNorm, 0));
+}
+
+/** Cosine of a sentence's terms (each weight 1) with the centroid, whose squared norm is given. */
+function setCosine(terms: Set<string>, centroid: Map<string, number>, centroidNorm: number): number {
+  let dot = 0;
+  for (const t of terms) dot += centroid.get(t) ?? 0;
+  if (dot === 0) return 0;
+  return dot / Math.sqrt(terms.size * centroidNorm);
 }
 
 function squaredNorm(v: Map<string, number>): number {

@@ -21,4 +21,12 @@ export {
   type StoryState,
 } from './score';
 export { createStoryClusterer, storyIdFor, type ClustererArticle, type EntityTagger, type StoryClusterer } from './clusterer';
-export { buildBriefing, splitSentences, type BriefingArticle, type BriefingInput, type BuiltBriefing } from './briefing';
+export {
+  buildBriefing,
+  prepareBriefingText,
+  splitSentences,
+  type BriefingArticle,
+  type BriefingInput,
+  type BuiltBriefing,
+  type PreparedText,
+} from './briefing';

@@ -1,4 +1,4 @@
-import { buildBriefing, splitSentences, type BriefingArticle, type BriefingInput } from '../../src/merge';
+import { buildBriefing, prepareBriefingText, splitSentences, type BriefingArticle, type BriefingInput } from '../../src/merge';
 import type { ArticleEntity, EntityType } from '../../src/types';
 
 function entity(entityId: string, name: string, type: EntityType, salience: number): ArticleEntity {
@@ -155,6 +155,14 @@ describe('buildBriefing', () => {
 
   test('does not depend on the order articles are given in', () => {
     expect(buildBriefing({ ...INPUT, articles: [...ARTICLES].reverse() })).toEqual(built);
+  });
+
+  test('text prepared once per article (as the merge worker caches it) gives the same briefing', () => {
+    const prepared = ARTICLES.map((a) => ({ ...a, prepared: prepareBriefingText(a.title, a.text) }));
+    expect(buildBriefing({ ...INPUT, articles: prepared })).toEqual(built);
+    // The prepared analysis is what is read: a stale one would show.
+    const stale = prepared.map((a, i) => (i === 0 ? { ...a, prepared: prepareBriefingText(a.title, ARTICLES[2].text) } : a));
+    expect(buildBriefing({ ...INPUT, articles: stale }).briefing).not.toEqual(built.briefing);
   });
 
   test('a one-article story still gets every section', () => {
