@@ -43,6 +43,10 @@ export class MergeMirror<State, Story> {
   docCount?: number;
   /** How often the mirror was found stale and dropped (tests and logs). */
   invalidations = 0;
+  /** Bumped whenever `df` is emptied, which voids every dfHolds() mark. */
+  private dfGeneration = 0;
+  /** Objects (story states) whose terms all had an entry in `df`, by the generation they were marked in. */
+  private readonly dfMarks = new WeakMap<object, number>();
 
   constructor(private readonly limits: MergeMirrorLimits = DEFAULT_LIMITS) {
     this.states = new ExpiringLru(limits.states);
@@ -73,12 +77,28 @@ export class MergeMirror<State, Story> {
     return intact;
   }
 
+  /**
+   * Whether every term of `owner` (a story state, which never changes once
+   * built) was in `df` when markDfHeld(owner) was called and `df` has not been
+   * emptied since: the merge plan then need not look its terms up again.
+   */
+  dfHolds(owner: object): boolean {
+    return this.dfMarks.get(owner) === this.dfGeneration;
+  }
+
+  markDfHeld(owner: object): void {
+    this.dfMarks.set(owner, this.dfGeneration);
+  }
+
   /** Keeps the vocabulary bounded: past the limit, start over (terms are re-read from Redis). */
   trimTerms(): void {
-    if (this.df.size > this.limits.terms) {
-      this.df.clear();
-      this.docCount = undefined;
-    }
+    if (this.df.size > this.limits.terms) this.clearDf();
+  }
+
+  private clearDf(): void {
+    this.df.clear();
+    this.docCount = undefined;
+    this.dfGeneration++;
   }
 
   clear(): void {
@@ -87,7 +107,6 @@ export class MergeMirror<State, Story> {
     this.states.clear();
     this.stories.clear();
     this.merged.clear();
-    this.df.clear();
-    this.docCount = undefined;
+    this.clearDf();
   }
 }

@@ -197,15 +197,16 @@ export class MergeStore {
 
   /** As loadStats, reading from Redis only the terms (and count) the mirror does not hold yet. */
   private async loadStatsMirrored(mirror: MergeIndexMirror, terms: Iterable<string>, articleTerms: Set<string>): Promise<CorpusStats> {
-    const missing: string[] = [];
-    for (const t of new Set(terms)) if (!mirror.df.has(t)) missing.push(t);
-    if (missing.length || mirror.docCount === undefined) {
+    const missing = new Set<string>();
+    for (const t of terms) if (!mirror.df.has(t)) missing.add(t);
+    if (missing.size || mirror.docCount === undefined) {
+      const list = [...missing];
       const [docCountRaw, dfValues] = await Promise.all([
         mirror.docCount === undefined ? this.redis.get(this.keys.mergeDocCount) : Promise.resolve(String(mirror.docCount)),
-        missing.length ? this.redis.hmget(this.keys.mergeDf, ...missing) : Promise.resolve([] as Array<string | null>),
+        list.length ? this.redis.hmget(this.keys.mergeDf, ...list) : Promise.resolve([] as Array<string | null>),
       ]);
       mirror.docCount = Number(docCountRaw ?? 0);
-      missing.forEach((t, i) => mirror.df.set(t, Number(dfValues[i] ?? 0)));
+      list.forEach((t, i) => mirror.df.set(t, Number(dfValues[i] ?? 0)));
     }
     // A snapshot: the mirror changes only at commit, but this job's scores must not see that.
     const docCount = (mirror.docCount ?? 0) + 1;
@@ -279,14 +280,12 @@ export class MergeStore {
       .map(([id]) => stored.get(id)?.state)
       .filter((s): s is StoryState => !!s);
 
-    // Second pass: df for every term the scores touch (story centroids included).
-    const allTerms = new Set(articleTerms);
-    for (const s of candidates) {
-      for (const t of Object.keys(s.termSums)) allTerms.add(t);
-      for (const t of Object.keys(s.signatureSums ?? {})) allTerms.add(t);
-    }
-    for (const t of features.signature?.keys() ?? []) allTerms.add(t);
-    const stats = withIdfCache(await this.loadStats(allTerms, articleTerms));
+    // Second pass: df for every term the scores touch (story centroids included). A mirrored state
+    // whose terms were all looked up before (and df not emptied since) is not walked again.
+    const mirror = this.mirror;
+    const unchecked = mirror ? candidates.filter((s) => !mirror.dfHolds(s)) : candidates;
+    const stats = withIdfCache(await this.loadStats(termsTouched(features, unchecked), articleTerms));
+    if (mirror) for (const s of unchecked) mirror.markDfHeld(s);
 
     const decision = decideAssignment(features, candidates, stats, this.opts);
     // Same steps as the in-memory clusterer (src/merge/clusterer.ts), story repair included.
@@ -329,7 +328,6 @@ export class MergeStore {
     const keys = this.keys;
     const opts = this.opts;
     const stateTtlSec = this.stateTtlSec;
-    const mirror = this.mirror;
     return {
       features,
       storyId,
@@ -447,5 +445,15 @@ export class MergeStore {
     );
     multi.expire(keys.storyVersions(story.id), ttl.recordTtlSec);
     multi.set(keys.assignment(articleId), JSON.stringify(assignment), 'EX', ttl.recordTtlSec);
+  }
+}
+
+/** The terms a decision's scores touch: the article's text and signature terms, and the candidates' centroid terms (may repeat). */
+function* termsTouched(features: ArticleFeatures, candidates: StoryState[]): Generator<string> {
+  yield* features.terms.keys();
+  if (features.signature) yield* features.signature.keys();
+  for (const s of candidates) {
+    for (const t in s.termSums) yield t;
+    for (const t in s.signatureSums) yield t;
   }
 }

@@ -91,8 +91,10 @@ function gunViolenceStream(): StreamDoc[] {
  * with its in-memory mirror (`mirror`), or as two workers with their own mirrors taking turns in runs of
  * a few articles (`handover`: each must notice the other's commits and drop what it mirrored).
  */
-type Mode = 'plain' | 'mirror' | 'handover';
-const MODES: Mode[] = ['plain', 'mirror', 'handover'];
+/** small-vocabulary: one mirror whose document frequencies are dropped every few articles (MergeMirror.trimTerms). */
+type Mode = 'plain' | 'mirror' | 'handover' | 'small-vocabulary';
+const MODES: Mode[] = ['plain', 'mirror', 'handover', 'small-vocabulary'];
+const SMALL_VOCABULARY = { states: 5_000, stories: 2_000, terms: 400 };
 
 async function runBoth(
   docs: StreamDoc[],
@@ -103,7 +105,13 @@ async function runBoth(
   const redis = new Redis(testRedisUrl());
   const keys = keyspace(uniquePrefix('merge-parity'));
   const mirrors: MergeIndexMirror[] =
-    mode === 'plain' ? [] : mode === 'mirror' ? [new MergeMirror()] : [new MergeMirror(), new MergeMirror()];
+    mode === 'plain'
+      ? []
+      : mode === 'mirror'
+        ? [new MergeMirror()]
+        : mode === 'small-vocabulary'
+          ? [new MergeMirror(SMALL_VOCABULARY)]
+          : [new MergeMirror(), new MergeMirror()];
   const stores = mirrors.length ? mirrors.map((m) => new MergeStore(redis, keys, opts, undefined, m)) : [new MergeStore(redis, keys, opts)];
   const memory: string[] = [];
   const viaRedis: string[] = [];

@@ -70,4 +70,22 @@ describe('MergeMirror trust', () => {
     m.validate(t2);
     expect(m.states.get('s2')).toBe('fresh');
   });
+
+  test('a state marked as having all its terms in df stops being so once df is emptied', () => {
+    const m = new MergeMirror<object, string>({ states: 10, stories: 10, terms: 2 });
+    const state = {};
+    expect(m.dfHolds(state)).toBe(false);
+    m.markDfHeld(state);
+    expect(m.dfHolds(state)).toBe(true);
+    m.df.set('a', 1).set('b', 1);
+    m.trimTerms(); // at the limit: kept
+    expect(m.dfHolds(state)).toBe(true);
+    m.df.set('c', 1);
+    m.trimTerms(); // past it: df emptied
+    expect(m.df.size).toBe(0);
+    expect(m.dfHolds(state)).toBe(false);
+    m.markDfHeld(state);
+    m.clear();
+    expect(m.dfHolds(state)).toBe(false);
+  });
 });
