@@ -94,12 +94,38 @@ for i = 1, #KEYS do
 end
 return #KEYS`;
 
+/*
+ * The read-side story indexes (per entity, per outlet) the API filters on:
+ * the story goes into each of its index keys with its update time, entries
+ * older than the record TTL leave them, each key expires with the records,
+ * and keys the story no longer belongs to drop it. Three commands per key
+ * over a story's ten or twenty keys were most of a merge commit's commands.
+ * KEYS: the story's keys, then the keys to drop it from.
+ * ARGV: story id, score, expired bound (exclusive), ttl, number of keys to add.
+ */
+const INDEX_STORY_LUA = `
+local storyId, score, expired, ttl, adds = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
+for i = 1, #KEYS do
+  if i <= adds then
+    redis.call('ZADD', KEYS[i], score, storyId)
+    redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', '(' .. expired)
+    redis.call('EXPIRE', KEYS[i], ttl)
+  else
+    redis.call('ZREM', KEYS[i], storyId)
+  end
+end
+return #KEYS`;
+
 type Multi = ReturnType<Redis['multi']>;
 type ScriptCaller = (numKeys: number, ...args: Array<string | number>) => Multi;
-const SCRIPTS = { storylineIncrementDf: INCREMENT_DF_LUA, storylineUpdatePostings: UPDATE_POSTINGS_LUA };
+const SCRIPTS = {
+  storylineIncrementDf: INCREMENT_DF_LUA,
+  storylineUpdatePostings: UPDATE_POSTINGS_LUA,
+  storylineIndexStory: INDEX_STORY_LUA,
+};
 
 /** Defines the scripts on a connection once; ioredis copies them onto every MULTI made from it afterwards. */
-function defineScripts(redis: Redis): void {
+export function defineMergeScripts(redis: Redis): void {
   const r = redis as unknown as Record<string, unknown>;
   for (const [name, lua] of Object.entries(SCRIPTS)) if (typeof r[name] !== 'function') redis.defineCommand(name, { lua });
 }
@@ -133,7 +159,7 @@ export class MergeStore {
     /** A long-lived worker's in-memory copy of what it reads (src/store/merge-mirror.ts); none: read everything. */
     private readonly mirror?: MergeIndexMirror,
   ) {
-    defineScripts(redis);
+    defineMergeScripts(redis);
   }
 
   /** Milliseconds → the seconds a mirror entry may live (PTTL: -1 no TTL, -2 gone). */
@@ -337,7 +363,7 @@ export class MergeStore {
       merged: absorbedIds,
       others,
       async commit(redis, extra) {
-        defineScripts(redis);
+        defineMergeScripts(redis);
         const multi = redis.multi();
         const token = mirror?.nextToken() ?? randomUUID();
         // First in the MULTI: its reply (the token it replaced) says whether anyone else committed since.
@@ -426,12 +452,18 @@ export class MergeStore {
       ...(previous?.entities ?? []).map((e) => keys.storiesByEntity(e.entityId)),
       ...(previous?.sources ?? []).map((src) => keys.storiesBySource(src)),
     ].filter((key) => !indexKeys.includes(key));
-    for (const key of dropped) multi.zrem(key, story.id);
-    for (const key of new Set(indexKeys)) {
-      multi.zadd(key, score, story.id);
-      multi.zremrangebyscore(key, '-inf', `(${expired}`);
-      // An entity or outlet that stops appearing takes its index with it.
-      multi.expire(key, ttl.recordTtlSec);
+    // One script for every index key (INDEX_STORY_LUA); an entity or outlet that stops appearing takes its index with it.
+    const adds = [...new Set(indexKeys)];
+    if (adds.length || dropped.length) {
+      call(multi, 'storylineIndexStory', adds.length + dropped.length, [
+        ...adds,
+        ...dropped,
+        story.id,
+        score,
+        expired,
+        ttl.recordTtlSec,
+        adds.length,
+      ]);
     }
     multi.rpush(
       keys.storyVersions(story.id),
