@@ -27,9 +27,11 @@ export interface MergeMirrorLimits {
   states: number;
   stories: number;
   terms: number;
+  /** Posting lists (index keys) kept. */
+  postings: number;
 }
 
-const DEFAULT_LIMITS: MergeMirrorLimits = { states: 5_000, stories: 2_000, terms: 500_000 };
+const DEFAULT_LIMITS: MergeMirrorLimits = { states: 5_000, stories: 2_000, terms: 500_000, postings: 50_000 };
 
 export class MergeMirror<State, Story> {
   /** The token this worker last wrote to `merge:epoch`; undefined: nothing mirrored is trusted yet. */
@@ -38,6 +40,13 @@ export class MergeMirror<State, Story> {
   readonly stories: ExpiringLru<Story>;
   /** Story repair redirects (absorbed → survivor), and known non-redirects (null); they expire as the Redis keys do. */
   readonly merged: ExpiringLru<string | null>;
+  /**
+   * Posting lists of the candidate index: index key → story id → touch time
+   * (the sorted set's members and scores); an empty map for a key Redis does
+   * not have. Kept exactly as the commit's script leaves them (touch, trim to
+   * the limit, expiry), see MergeStore.
+   */
+  readonly postings: ExpiringLru<Map<string, number>>;
   /** Document frequencies of the terms read or written so far, and the document count. */
   readonly df = new Map<string, number>();
   docCount?: number;
@@ -52,6 +61,7 @@ export class MergeMirror<State, Story> {
     this.states = new ExpiringLru(limits.states);
     this.stories = new ExpiringLru(limits.stories);
     this.merged = new ExpiringLru(limits.stories);
+    this.postings = new ExpiringLru(limits.postings);
   }
 
   /** Called with the token read from Redis at the start of a job: drops everything if it is not ours. */
@@ -107,6 +117,7 @@ export class MergeMirror<State, Story> {
     this.states.clear();
     this.stories.clear();
     this.merged.clear();
+    this.postings.clear();
     this.clearDf();
   }
 }

@@ -240,6 +240,42 @@ export class MergeStore {
     return { docCount, df: (t) => (df.get(t) ?? 0) + (articleTerms.has(t) ? 1 : 0) };
   }
 
+  /** The story ids of each posting list, in any order (only hit counts are taken from them). */
+  private async loadPostings(keys: string[]): Promise<Array<Iterable<string>>> {
+    const mirror = this.mirror;
+    if (!mirror) {
+      const pipe = this.redis.pipeline();
+      for (const key of keys) pipe.zrevrange(key, 0, -1);
+      return ((await pipe.exec()) ?? []).map(([, ids]) => (ids as string[]) ?? []);
+    }
+    const out: Array<Iterable<string>> = [];
+    const missing: number[] = [];
+    keys.forEach((key, i) => {
+      const list = mirror.postings.get(key);
+      if (list) out[i] = list.keys();
+      else missing.push(i);
+    });
+    if (!missing.length) return out;
+    const pipe = this.redis.pipeline();
+    for (const i of missing) {
+      pipe.zrange(keys[i], '0', '-1', 'WITHSCORES');
+      pipe.pttl(keys[i]);
+    }
+    const res = (await pipe.exec()) ?? [];
+    missing.forEach((i, n) => {
+      const flat = (res[2 * n]?.[1] as string[] | undefined) ?? [];
+      const list = new Map<string, number>();
+      for (let j = 0; j + 1 < flat.length; j += 2) list.set(flat[j], Number(flat[j + 1]));
+      out[i] = list.keys();
+      const ttl = MergeStore.ttlFromPttl(Number(res[2 * n + 1]?.[1]));
+      // No key: an empty list, until a commit (ours, or the token tells) creates it. A key that expired
+      // between the two reads is simply not mirrored.
+      if (ttl !== null) mirror.postings.set(keys[i], list, ttl);
+      else if (list.size === 0) mirror.postings.set(keys[i], list);
+    });
+    return out;
+  }
+
   private async loadStates(ids: string[]): Promise<Map<string, StoredState>> {
     if (!ids.length) return new Map();
     if (this.mirror) return this.loadStatesMirrored(this.mirror, ids);
@@ -282,10 +318,10 @@ export class MergeStore {
     // First pass: df for the article's own terms picks the lookup keys.
     const articleStats = await this.loadStats(articleTerms, articleTerms);
     const lookup = candidateKeys(features, articleStats, this.opts);
-    const pipe = this.redis.pipeline();
-    for (const e of lookup.entityIds) pipe.zrevrange(this.keys.mergeEntityIndex(e), 0, -1);
-    for (const t of lookup.terms) pipe.zrevrange(this.keys.mergeTermIndex(t), 0, -1);
-    const postings = ((await pipe.exec()) ?? []).map(([, ids]) => (ids as string[]) ?? []);
+    const postings = await this.loadPostings([
+      ...lookup.entityIds.map((e) => this.keys.mergeEntityIndex(e)),
+      ...lookup.terms.map((t) => this.keys.mergeTermIndex(t)),
+    ]);
     const hits = new Map<string, number>();
     for (const ids of postings) for (const id of ids) hits.set(id, (hits.get(id) ?? 0) + 1);
     // The same pick as the in-memory clusterer (selectCandidates). Posting scores are wall-clock
@@ -384,12 +420,9 @@ export class MergeStore {
           else multi.set(keys.mergedInto(gone.state.id), storyId);
         }
         // Postings are ordered by touch time across all stories; one script call for every posting list.
-        updatePostings(multi, [...next.entityIds.map(keys.mergeEntityIndex), ...next.terms.map(keys.mergeTermIndex)], {
-          storyId,
-          touch: Date.now(),
-          limit: opts.postingLimit,
-          ttlSec: stateTtlSec,
-        });
+        const postingKeys = [...next.entityIds.map(keys.mergeEntityIndex), ...next.terms.map(keys.mergeTermIndex)];
+        const touch = Date.now();
+        updatePostings(multi, postingKeys, { storyId, touch, limit: opts.postingLimit, ttlSec: stateTtlSec });
         const stateJson = JSON.stringify({ state, indexed: next } satisfies StoredState);
         if (stateTtlSec) multi.set(keys.mergeState(storyId), stateJson, 'EX', stateTtlSec);
         else multi.set(keys.mergeState(storyId), stateJson);
@@ -412,6 +445,24 @@ export class MergeStore {
           }
           mirror.merged.set(storyId, null, stateTtlSec);
           mirror.trimTerms();
+          // The posting lists as the ZREMs and the postings script left them.
+          const unpost = (key: string, id: string) => mirror.postings.get(key)?.delete(id);
+          if (previous) {
+            for (const e of previous.indexed.entityIds) if (!next.entityIds.includes(e)) unpost(keys.mergeEntityIndex(e), storyId);
+            for (const t of previous.indexed.terms) if (!next.terms.includes(t)) unpost(keys.mergeTermIndex(t), storyId);
+          }
+          for (const gone of absorbed) {
+            if (gone.state.id === storyId) continue;
+            for (const e of gone.indexed.entityIds) unpost(keys.mergeEntityIndex(e), gone.state.id);
+            for (const t of gone.indexed.terms) unpost(keys.mergeTermIndex(t), gone.state.id);
+          }
+          for (const key of postingKeys) {
+            const list = mirror.postings.get(key);
+            if (!list) continue; // not mirrored: read from Redis when needed
+            list.set(storyId, touch);
+            trimPostings(list, opts.postingLimit);
+            mirror.postings.set(key, list, stateTtlSec || undefined);
+          }
         }
         mirror?.states.set(storyId, { state, indexed: next }, stateTtlSec);
       },
@@ -488,4 +539,14 @@ function* termsTouched(features: ArticleFeatures, candidates: StoryState[]): Gen
     for (const t in s.termSums) yield t;
     for (const t in s.signatureSums) yield t;
   }
+}
+
+/**
+ * ZREMRANGEBYRANK key 0 -(limit + 1) on a mirrored posting list: keeps the
+ * `limit` highest (touch, id), as a sorted set orders equal scores by member.
+ */
+function trimPostings(list: Map<string, number>, limit: number): void {
+  if (list.size <= limit) return;
+  const lowestFirst = [...list].sort((x, y) => x[1] - y[1] || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+  for (const [id] of lowestFirst.slice(0, list.size - limit)) list.delete(id);
 }

@@ -46,6 +46,11 @@ export class ExpiringLru<T> {
     while (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as string);
   }
 
+  /** The live entries, least recently used first (does not refresh recency). */
+  *entries(now = Date.now()): Generator<[string, T]> {
+    for (const [key, hit] of this.map) if (hit.expiresAt > now) yield [key, hit.value];
+  }
+
   delete(key: string): void {
     this.map.delete(key);
   }

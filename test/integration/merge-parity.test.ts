@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { Redis } from 'ioredis';
-import { articleFeatures, createStoryClusterer, resolveMergeOptions } from '../../src/merge';
+import { articleFeatures, createStoryClusterer, resolveMergeOptions, type MergeOptions } from '../../src/merge';
 import { DEMO_ARTICLES } from '../../src/demo/corpus';
 import { generateLoadCorpus } from '../../src/load/corpus';
 import { keyspace } from '../../src/store/keys';
@@ -91,16 +91,25 @@ function gunViolenceStream(): StreamDoc[] {
  * with its in-memory mirror (`mirror`), or as two workers with their own mirrors taking turns in runs of
  * a few articles (`handover`: each must notice the other's commits and drop what it mirrored).
  */
-/** small-vocabulary: one mirror whose document frequencies are dropped every few articles (MergeMirror.trimTerms). */
+/** small-vocabulary: one mirror whose document frequencies are dropped every few articles (MergeMirror.trimTerms) and that keeps only 30 posting lists. */
 type Mode = 'plain' | 'mirror' | 'handover' | 'small-vocabulary';
 const MODES: Mode[] = ['plain', 'mirror', 'handover', 'small-vocabulary'];
-const SMALL_VOCABULARY = { states: 5_000, stories: 2_000, terms: 400 };
+const SMALL_VOCABULARY = { states: 5_000, stories: 2_000, terms: 400, postings: 30 };
 
 async function runBoth(
   docs: StreamDoc[],
   mode: Mode = 'plain',
-): Promise<{ memory: string[]; redis: string[]; merged: number; reasonsEqual: boolean; invalidations: number }> {
-  const opts = resolveMergeOptions();
+  options: Partial<MergeOptions> = {},
+): Promise<{
+  memory: string[];
+  redis: string[];
+  merged: number;
+  reasonsEqual: boolean;
+  invalidations: number;
+  /** One mirror: its posting lists that differ from Redis's after the stream (members and touch times). */
+  postingsOff: string[];
+}> {
+  const opts = resolveMergeOptions(options);
   const clusterer = createStoryClusterer(opts);
   const redis = new Redis(testRedisUrl());
   const keys = keyspace(uniquePrefix('merge-parity'));
@@ -116,6 +125,7 @@ async function runBoth(
   const memory: string[] = [];
   const viaRedis: string[] = [];
   let reasonsEqual = true;
+  const postingsOff: string[] = [];
   try {
     for (const [i, d] of docs.entries()) {
       memory.push(clusterer.add(d));
@@ -130,6 +140,15 @@ async function runBoth(
         reasonsEqual = false;
       }
     }
+    if (mirrors.length === 1) {
+      for (const [key, list] of mirrors[0].postings.entries()) {
+        const flat = await redis.zrange(key, '0', '-1', 'WITHSCORES');
+        const inRedis = new Map<string, number>();
+        for (let j = 0; j < flat.length; j += 2) inRedis.set(flat[j], Number(flat[j + 1]));
+        const same = inRedis.size === list.size && [...list].every(([id, touch]) => inRedis.get(id) === touch);
+        if (!same) postingsOff.push(key);
+      }
+    }
   } finally {
     redis.disconnect();
   }
@@ -139,6 +158,7 @@ async function runBoth(
     merged: clusterer.merged().size,
     reasonsEqual,
     invalidations: mirrors.reduce((n, m) => n + m.invalidations, 0),
+    postingsOff,
   };
 }
 
@@ -147,10 +167,19 @@ describe("the Redis merge path makes the in-memory clusterer's decisions", () =>
     const r = await runBoth(demoStream(), mode);
     expect(r.redis).toEqual(r.memory);
     expect(r.reasonsEqual).toBe(true);
+    expect(r.postingsOff).toEqual([]);
     expect(new Set(r.memory).size).toBe(11);
     // One worker never finds its mirror stale; two taking turns do, at every handover.
     if (mode === 'mirror') expect(r.invalidations).toBe(0);
     if (mode === 'handover') expect(r.invalidations).toBeGreaterThan(5);
+  });
+
+  // Posting lists cut to 4 stories (the default 500 is never reached on these streams): the Redis
+  // path and the mirror trim them as the in-memory index does.
+  test.each(MODES)('demo corpus, posting lists of 4 (%s): same story per article', async (mode) => {
+    const r = await runBoth(demoStream(), mode, { postingLimit: 4 });
+    expect(r.redis).toEqual(r.memory);
+    expect(r.postingsOff).toEqual([]);
   });
 
   test.each(MODES)(
@@ -158,6 +187,7 @@ describe("the Redis merge path makes the in-memory clusterer's decisions", () =>
     async (mode) => {
       const r = await runBoth(recurringStream(), mode);
       expect(r.redis).toEqual(r.memory);
+      expect(r.postingsOff).toEqual([]);
       expect(r.reasonsEqual).toBe(true);
       // 20 seasons of 11 events; a few more from the shuffled order, none from a season joining another.
       expect(new Set(r.memory).size).toBeGreaterThanOrEqual(220);
@@ -172,6 +202,7 @@ describe("the Redis merge path makes the in-memory clusterer's decisions", () =>
     async (mode) => {
       const r = await runBoth(incidents, mode);
       expect(r.redis).toEqual(r.memory);
+      expect(r.postingsOff).toEqual([]);
       expect(r.reasonsEqual).toBe(true);
       expect(new Set(r.memory).size).toBeLessThan(incidents.length);
     },
@@ -184,6 +215,7 @@ describe("the Redis merge path makes the in-memory clusterer's decisions", () =>
       const r = await runBoth(headlines, mode);
       expect(r.merged).toBeGreaterThan(0);
       expect(r.redis).toEqual(r.memory);
+      expect(r.postingsOff).toEqual([]);
       expect(r.reasonsEqual).toBe(true);
     },
   );

@@ -72,7 +72,7 @@ describe('MergeMirror trust', () => {
   });
 
   test('a state marked as having all its terms in df stops being so once df is emptied', () => {
-    const m = new MergeMirror<object, string>({ states: 10, stories: 10, terms: 2 });
+    const m = new MergeMirror<object, string>({ states: 10, stories: 10, terms: 2, postings: 10 });
     const state = {};
     expect(m.dfHolds(state)).toBe(false);
     m.markDfHeld(state);
