@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Keyspace } from '../store/keys';
+import { defineScript, queueScript, runScript, type LuaScript } from '../store/lua';
 
 /*
  * Accounting: every feed item that enters ends in exactly one outcome.
@@ -81,7 +82,9 @@ export interface SeenEntry {
 
 // KEYS: item marker, seen, outcome. ARGV: itemId, articleId or '', now ms, ttl sec, skip reason.
 // Returns 0 already known, 1 new article, 2 duplicate, 3 skipped at the door.
-const RECORD_SEEN = `
+const RECORD_SEEN: LuaScript = {
+  name: 'storylineAuditRecordSeen',
+  lua: `
 if redis.call('SET', KEYS[1], ARGV[2] == '' and '-' or ARGV[2], 'NX', 'EX', ARGV[4]) == false then return 0 end
 if ARGV[2] == '' then
   redis.call('ZADD', KEYS[2], 'NX', ARGV[3], ARGV[1])
@@ -92,18 +95,24 @@ if redis.call('ZADD', KEYS[2], 'NX', ARGV[3], ARGV[2]) == 1 then return 1 end
 redis.call('ZADD', KEYS[2], 'NX', ARGV[3], ARGV[1])
 redis.call('HSET', KEYS[3], ARGV[1], 'skipped:duplicate')
 return 2
-`;
+`,
+};
 
 // KEYS: seen, outcome, failure. ARGV: id, outcome, failure JSON or ''.
-const SET_OUTCOME = `
+const SET_OUTCOME: LuaScript = {
+  name: 'storylineAuditSetOutcome',
+  lua: `
 if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 if ARGV[3] == '' then redis.call('HDEL', KEYS[3], ARGV[1]) else redis.call('HSET', KEYS[3], ARGV[1], ARGV[3]) end
 return 1
-`;
+`,
+};
 
 // KEYS: seen, outcome, failure. ARGV: cutoff ms.
-const TRIM = `
+const TRIM: LuaScript = {
+  name: 'storylineAuditTrim',
+  lua: `
 local old = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 500)
 if #old > 0 then
   redis.call('ZREM', KEYS[1], unpack(old))
@@ -111,7 +120,8 @@ if #old > 0 then
   redis.call('HDEL', KEYS[3], unpack(old))
 end
 return #old
-`;
+`,
+};
 
 /** Records feed entries as seen (idempotent per entry). Returns how many were new articles, duplicates and dropped. */
 export async function recordSeen(
@@ -123,9 +133,12 @@ export async function recordSeen(
 ): Promise<{ articles: number; duplicates: number; dropped: number }> {
   const out = { articles: 0, duplicates: 0, dropped: 0 };
   if (!entries.length) return out;
+  defineScript(redis, RECORD_SEEN);
+  defineScript(redis, TRIM);
   const pipe = redis.pipeline();
   for (const e of entries) {
-    pipe.eval(
+    queueScript(
+      pipe,
       RECORD_SEEN,
       3,
       keys.auditItem(e.itemId),
@@ -138,7 +151,7 @@ export async function recordSeen(
       e.skipReason ?? 'filtered',
     );
   }
-  pipe.eval(TRIM, 3, keys.auditSeen, keys.auditOutcome, keys.auditFailure, now - ttlSec * 1000);
+  queueScript(pipe, TRIM, 3, keys.auditSeen, keys.auditOutcome, keys.auditFailure, now - ttlSec * 1000);
   const res = (await pipe.exec()) ?? [];
   for (const [err, v] of res.slice(0, entries.length)) {
     if (err) throw err;
@@ -150,7 +163,7 @@ export async function recordSeen(
 }
 
 export async function recordPublished(redis: Redis, keys: Keyspace, articleId: string): Promise<void> {
-  await redis.eval(SET_OUTCOME, 3, keys.auditSeen, keys.auditOutcome, keys.auditFailure, articleId, 'published', '');
+  await runScript(redis, SET_OUTCOME, 3, keys.auditSeen, keys.auditOutcome, keys.auditFailure, articleId, 'published', '');
 }
 
 export interface FailureRecord {
@@ -171,7 +184,8 @@ export async function recordFailed(
 ): Promise<void> {
   const cls = classifyFailure(f.reason);
   const rec: FailureRecord = { ...f, class: cls, reason: f.reason.slice(0, 500), at: new Date().toISOString() };
-  await redis.eval(
+  await runScript(
+    redis,
     SET_OUTCOME,
     3,
     keys.auditSeen,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { runScript, type LuaScript } from '../store/lua';
 
 /*
  * Politeness per host, shared by every process and host through Redis: at
@@ -16,7 +17,9 @@ import type { Redis } from 'ioredis';
  * mid-request frees its slot when the lease runs out (request timeout + margin).
  */
 
-const ACQUIRE = `
+const ACQUIRE: LuaScript = {
+  name: 'storylineHostAcquire',
+  lua: `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local limit = tonumber(ARGV[2])
@@ -36,7 +39,8 @@ if spacing > 0 then
   redis.call('SET', KEYS[2], tostring(now + spacing), 'PX', spacing)
 end
 return {1, 0}
-`;
+`,
+};
 
 export interface HostLimits {
   /** Requests in flight per host. */
@@ -92,7 +96,8 @@ export class HostLimiter {
   async tryAcquire(host: string): Promise<{ token: string } | { waitMs: number }> {
     const token = randomUUID();
     const [slots, next] = this.keys(host);
-    const [ok, wait] = (await this.redis.eval(
+    const [ok, wait] = (await runScript(
+      this.redis,
       ACQUIRE,
       2,
       slots,

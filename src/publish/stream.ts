@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { StreamEvent } from './events';
+import { runScript, type LuaScript } from '../store/lua';
 
 /*
  * Appends an event at most once per event id: a SET NX marker and the XADD run
@@ -7,12 +8,15 @@ import type { StreamEvent } from './events';
  * same event twice. The stream is trimmed approximately (MAXLEN ~) to bound memory.
  * On Redis Cluster both keys must share a slot: use a hash-tagged prefix.
  */
-const APPEND_ONCE = `
+const APPEND_ONCE: LuaScript = {
+  name: 'storylineAppendEventOnce',
+  lua: `
 if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
   return redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'id', ARGV[3], 'type', ARGV[4], 'event', ARGV[5])
 end
 return false
-`;
+`,
+};
 
 export interface AppendResult {
   appended: boolean;
@@ -25,7 +29,8 @@ export async function appendEventOnce(
   event: StreamEvent,
   opts: { maxLen: number; dedupeTtlSec: number },
 ): Promise<AppendResult> {
-  const res = (await redis.eval(
+  const res = (await runScript(
+    redis,
     APPEND_ONCE,
     2,
     keys.seen,

@@ -23,6 +23,7 @@ import { storyIdFor } from '../merge/clusterer';
 import type { AssignmentReason, Story } from '../types';
 import type { Keyspace } from './keys';
 import type { MergeMirror } from './merge-mirror';
+import { defineScript, queueScript, type LuaScript } from './lua';
 
 /*
  * The merge stage's index in Redis, so any merge worker can restart or move.
@@ -117,31 +118,23 @@ end
 return #KEYS`;
 
 type Multi = ReturnType<Redis['multi']>;
-type ScriptCaller = (numKeys: number, ...args: Array<string | number>) => Multi;
 const SCRIPTS = {
-  storylineIncrementDf: INCREMENT_DF_LUA,
-  storylineUpdatePostings: UPDATE_POSTINGS_LUA,
-  storylineIndexStory: INDEX_STORY_LUA,
-};
+  incrementDf: { name: 'storylineIncrementDf', lua: INCREMENT_DF_LUA },
+  updatePostings: { name: 'storylineUpdatePostings', lua: UPDATE_POSTINGS_LUA },
+  indexStory: { name: 'storylineIndexStory', lua: INDEX_STORY_LUA },
+} satisfies Record<string, LuaScript>;
 
 /** Defines the scripts on a connection once; ioredis copies them onto every MULTI made from it afterwards. */
 export function defineMergeScripts(redis: Redis): void {
-  const r = redis as unknown as Record<string, unknown>;
-  for (const [name, lua] of Object.entries(SCRIPTS)) if (typeof r[name] !== 'function') redis.defineCommand(name, { lua });
-}
-
-function call(multi: Multi, name: keyof typeof SCRIPTS, numKeys: number, args: Array<string | number>): void {
-  const fn = (multi as unknown as Record<string, ScriptCaller | undefined>)[name];
-  if (!fn) throw new Error(`script ${name} is not defined on this connection (MergeStore defines it)`);
-  fn.call(multi, numKeys, ...args);
+  for (const script of Object.values(SCRIPTS)) defineScript(redis, script);
 }
 
 function incrementDf(multi: Multi, dfKey: string, terms: string[]): void {
-  if (terms.length) call(multi, 'storylineIncrementDf', 1, [dfKey, ...terms]);
+  if (terms.length) queueScript(multi, SCRIPTS.incrementDf, 1, dfKey, ...terms);
 }
 
 function updatePostings(multi: Multi, keys: string[], o: { storyId: string; touch: number; limit: number; ttlSec?: number }): void {
-  if (keys.length) call(multi, 'storylineUpdatePostings', keys.length, [...keys, o.storyId, o.touch, o.limit, o.ttlSec ?? 0]);
+  if (keys.length) queueScript(multi, SCRIPTS.updatePostings, keys.length, ...keys, o.storyId, o.touch, o.limit, o.ttlSec ?? 0);
 }
 
 export class MergeStore {
@@ -506,7 +499,10 @@ export class MergeStore {
     // One script for every index key (INDEX_STORY_LUA); an entity or outlet that stops appearing takes its index with it.
     const adds = [...new Set(indexKeys)];
     if (adds.length || dropped.length) {
-      call(multi, 'storylineIndexStory', adds.length + dropped.length, [
+      queueScript(
+        multi,
+        SCRIPTS.indexStory,
+        adds.length + dropped.length,
         ...adds,
         ...dropped,
         story.id,
@@ -514,7 +510,7 @@ export class MergeStore {
         expired,
         ttl.recordTtlSec,
         adds.length,
-      ]);
+      );
     }
     multi.rpush(
       keys.storyVersions(story.id),

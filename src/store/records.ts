@@ -10,6 +10,7 @@ import type { Redis } from 'ioredis';
 import type { Article, ArticleEntity, FeedConfig, FeedItem, FetchFacts, Story } from '../types';
 import { SCHEMA_VERSION } from '../types';
 import { keyspace, type Keyspace } from './keys';
+import { runScript, type LuaScript } from './lua';
 
 /** Thrown when a record a job refers to is missing (expired, or never written). */
 export class MissingRecordError extends Error {
@@ -67,7 +68,9 @@ function scheduleFields(next: FeedScheduleFacts): Record<string, string> {
  * by upsertFeed) need no escaping and never contain "]".
  * Returns {itemIsNew, feedAdded, articleUpdated}.
  */
-const SAVE_FEED_ITEM = `
+const SAVE_FEED_ITEM: LuaScript = {
+  name: 'storylineSaveFeedItem',
+  lua: `
 local isNew = redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3], 'NX') and 1 or 0
 local added = redis.call('SADD', KEYS[2], ARGV[2])
 redis.call('EXPIRE', KEYS[2], ARGV[3])
@@ -88,7 +91,8 @@ if added == 1 then
   end
 end
 return {isNew, added, updated}
-`;
+`,
+};
 
 /** Same rule as the config schema's feed ids. */
 export const FEED_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
@@ -237,7 +241,8 @@ export class RecordStore {
    * rewritten to match the set.
    */
   async recordFeedItem(item: FeedItem): Promise<{ itemIsNew: boolean; feedAdded: boolean; articleUpdated: boolean }> {
-    const [isNew, added, updated] = (await this.redis.eval(
+    const [isNew, added, updated] = (await runScript(
+      this.redis,
       SAVE_FEED_ITEM,
       3,
       this.keys.item(item.articleId),
