@@ -14,6 +14,8 @@ import { processTagJob } from './tag';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type StageProcessor = (job: Job<any>, ctx: StageContext) => Promise<unknown>;
 
+export { warmUpStages } from './warm-up';
+
 export const STAGE_PROCESSORS: Record<StageName, StageProcessor> = {
   feeds: processFeedsJob,
   fetch: processFetchJob,

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { startStageWorkers } from '../../workers';
+import { startStageWorkers, warmUpStages } from '../../workers';
 import { openRuntime } from '../../workers/runtime';
 import { startWebhookWorker } from '../../workers/webhooks';
 import { syncFeedSchedulers } from '../../workers/schedule';
@@ -51,6 +51,11 @@ export function register(program: Command): void {
       const rt = await openRuntime(cfg, log);
       // Every process running the feeds stage (re)creates the schedulers: upserts are idempotent.
       if (opts.stages.includes('feeds')) await syncFeedSchedulers(rt.queues.feeds, rt.store, cfg);
+      // Before the first job: thread start, jsdom and the tagger's model are not the first articles' cost.
+      await warmUpStages(opts.stages, cfg).then(
+        ({ ms }) => log.info({ stages: opts.stages, ms }, 'warmed up'),
+        (err: Error) => log.warn({ err: err.message }, 'warm-up failed: the first jobs will pay for it'),
+      );
       const workers = startStageWorkers(opts.stages, rt);
       const webhooks = opts.webhooks && cfg.webhooks.subscriptions.length ? startWebhookWorker(rt) : undefined;
       log.info({ stages: opts.stages, webhooks: !!webhooks, prefix: cfg.redis.prefix }, 'workers started');

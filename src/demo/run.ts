@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { JobType } from 'bullmq';
 import { loadConfig, type StorylineConfig } from '../../config';
-import { startStageWorkers } from '../../workers';
+import { startStageWorkers, warmUpStages } from '../../workers';
 import { openRuntime } from '../../workers/runtime';
 import { startWebhookWorker } from '../../workers/webhooks';
 import type { WebhookSubscription } from '../publish/webhooks';
@@ -123,6 +123,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     // On a shared Redis the demo owns only its prefix, and starts it clean.
     await clearPrefix(rt.redis, prefix);
     await opts.beforeStart?.();
+    await warmUpStages([...STAGES], cfg).catch((err: Error) => logger.warn({ err: err.message }, 'warm-up failed'));
     const workers = startStageWorkers([...STAGES], rt);
     const webhookWorker = cfg.webhooks.subscriptions.length ? startWebhookWorker(rt) : undefined;
     await syncFeedSchedulers(rt.queues.feeds, rt.store, cfg);

@@ -34,6 +34,8 @@ export interface ExtractPool {
   /** 'threads' when pages run in worker threads; 'inline' when threads are off or no compiled script exists. */
   readonly mode: 'threads' | 'inline';
   readonly size: number;
+  /** Threads running now (spawned on demand, up to size; a terminated one is replaced on the next page). */
+  readonly threadsRunning: number;
   extract(html: string, url: string, opts?: ExtractOptions): Promise<ExtractedArticle>;
   /** Terminates the threads; queued pages fail. */
   close(): Promise<void>;
@@ -67,6 +69,7 @@ function inlinePool(): ExtractPool {
   return {
     mode: 'inline',
     size: 0,
+    threadsRunning: 0,
     extract: async (html, url, opts) => extractArticle(html, url, opts),
     close: async () => undefined,
   };
@@ -98,6 +101,10 @@ class ThreadPool implements ExtractPool {
     private readonly maxHeapMb: number,
     private readonly nice: number,
   ) {}
+
+  get threadsRunning(): number {
+    return this.slots.length;
+  }
 
   extract(html: string, url: string, opts: ExtractOptions = {}): Promise<ExtractedArticle> {
     if (this.closed) return Promise.reject(new Error('extraction pool is closed'));

@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { extractArticle } from '../../src/extract';
 import { createExtractPool, findThreadScript } from '../../src/extract/pool';
+import { closeExtractPools, extractPoolFor } from '../../workers/extract';
+import { warmUpStages } from '../../workers/warm-up';
 import { ensureBuilt } from '../helpers/cli';
+import { testConfig, uniquePrefix } from '../helpers/redis';
 
 /*
  * The threaded path: pages run in worker threads loaded from the compiled
@@ -83,4 +86,18 @@ test('a closed pool refuses work', async () => {
   const pool = createExtractPool({ threads: 1 });
   await pool.close();
   await expect(pool.extract(FIXTURE, URL_)).rejects.toThrow(/closed/);
+});
+
+test('warm-up before the first job starts every extraction thread (and nothing for stages without them)', async () => {
+  const cfg = testConfig(uniquePrefix('warm-up'), (raw) => {
+    raw.extract.threads = 2;
+  });
+  try {
+    await warmUpStages(['feeds', 'fetch'], cfg);
+    expect(extractPoolFor(cfg).threadsRunning).toBe(0);
+    await warmUpStages(['extract', 'tag'], cfg);
+    expect(extractPoolFor(cfg).threadsRunning).toBe(2);
+  } finally {
+    await closeExtractPools();
+  }
 });
