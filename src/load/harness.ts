@@ -129,6 +129,8 @@ export async function startLoadRun(opts: LoadRunOptions): Promise<LoadRun> {
     // Settings in the caller's environment reach the workers (e.g. STORYLINE_CONCURRENCY_EXTRACT=4 npm run bench);
     // what the run itself needs below wins over them.
     ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('STORYLINE_'))),
+    // Node's own settings too (heap and GC flags: NODE_OPTIONS=--max-semi-space-size=… npm run bench).
+    ...(process.env.NODE_OPTIONS ? { NODE_OPTIONS: process.env.NODE_OPTIONS } : {}),
     PATH: process.env.PATH,
     // Workers stop when this process is gone (killed bench or test run): no orphans.
     STORYLINE_EXIT_WITH_PARENT: String(process.pid),
