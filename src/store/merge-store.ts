@@ -383,6 +383,18 @@ export class MergeStore {
     const keys = this.keys;
     const opts = this.opts;
     const stateTtlSec = this.stateTtlSec;
+    // Posting entries the commit removes (ZREM in Redis, and in the mirror once committed): the story from
+    // the index keys it no longer has, absorbed stories from all of theirs.
+    const unposted: Array<[key: string, storyId: string]> = [];
+    if (previous) {
+      for (const e of previous.indexed.entityIds) if (!next.entityIds.includes(e)) unposted.push([keys.mergeEntityIndex(e), storyId]);
+      for (const t of previous.indexed.terms) if (!next.terms.includes(t)) unposted.push([keys.mergeTermIndex(t), storyId]);
+    }
+    for (const gone of absorbed) {
+      if (gone.state.id === storyId) continue;
+      for (const e of gone.indexed.entityIds) unposted.push([keys.mergeEntityIndex(e), gone.state.id]);
+      for (const t of gone.indexed.terms) unposted.push([keys.mergeTermIndex(t), gone.state.id]);
+    }
     return {
       features,
       storyId,
@@ -399,15 +411,9 @@ export class MergeStore {
         multi.set(keys.mergeEpoch, token, 'GET');
         multi.incr(keys.mergeDocCount);
         incrementDf(multi, keys.mergeDf, [...articleTerms]);
-        if (previous) {
-          const stale = (a: string[], b: string[]) => a.filter((k) => !b.includes(k));
-          for (const e of stale(previous.indexed.entityIds, next.entityIds)) multi.zrem(keys.mergeEntityIndex(e), storyId);
-          for (const t of stale(previous.indexed.terms, next.terms)) multi.zrem(keys.mergeTermIndex(t), storyId);
-        }
+        for (const [key, id] of unposted) multi.zrem(key, id);
         for (const gone of absorbed) {
           if (gone.state.id === storyId) continue;
-          for (const e of gone.indexed.entityIds) multi.zrem(keys.mergeEntityIndex(e), gone.state.id);
-          for (const t of gone.indexed.terms) multi.zrem(keys.mergeTermIndex(t), gone.state.id);
           multi.del(keys.mergeState(gone.state.id));
           if (stateTtlSec) multi.set(keys.mergedInto(gone.state.id), storyId, 'EX', stateTtlSec);
           else multi.set(keys.mergedInto(gone.state.id), storyId);
@@ -439,16 +445,7 @@ export class MergeStore {
           mirror.merged.set(storyId, null, stateTtlSec);
           mirror.trimTerms();
           // The posting lists as the ZREMs and the postings script left them.
-          const unpost = (key: string, id: string) => mirror.postings.get(key)?.delete(id);
-          if (previous) {
-            for (const e of previous.indexed.entityIds) if (!next.entityIds.includes(e)) unpost(keys.mergeEntityIndex(e), storyId);
-            for (const t of previous.indexed.terms) if (!next.terms.includes(t)) unpost(keys.mergeTermIndex(t), storyId);
-          }
-          for (const gone of absorbed) {
-            if (gone.state.id === storyId) continue;
-            for (const e of gone.indexed.entityIds) unpost(keys.mergeEntityIndex(e), gone.state.id);
-            for (const t of gone.indexed.terms) unpost(keys.mergeTermIndex(t), gone.state.id);
-          }
+          for (const [key, id] of unposted) mirror.postings.get(key)?.delete(id);
           for (const key of postingKeys) {
             const list = mirror.postings.get(key);
             if (!list) continue; // not mirrored: read from Redis when needed
