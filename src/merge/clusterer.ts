@@ -27,6 +27,7 @@ import {
   type TermTable,
 } from './score';
 import { articleFeatures } from './features';
+import { DenseTermTable } from './term-table';
 
 type FeatureEntity = { entityId: string; salience: number };
 export type EntityTagger = (text: string, opts: { title?: string }) => { entities: FeatureEntity[] };
@@ -258,56 +259,6 @@ export function createStoryClusterer(options: Partial<MergeOptions> & { tag?: En
     merged: () => new Map([...mergedInto.keys()].map((id) => [id, resolve(id)])),
     stories: () => [...storiesById.values()],
   };
-}
-
-/** Document frequencies by dense term id (CorpusStats.terms): typed arrays, so a centroid walk touches no strings. */
-class DenseTermTable implements TermTable {
-  private readonly ids = new Map<string, number>();
-  /** The current article's terms: a small, cache-warm map consulted before the big one. */
-  private recent = new Map<string, number>();
-  private dfs = new Int32Array(1024);
-  logDf = new Float64Array(1024);
-  query = new Float64Array(1024);
-  sigQuery = new Float64Array(1024);
-
-  id(term: string): number {
-    let id = this.recent.get(term);
-    if (id !== undefined) return id;
-    id = this.ids.get(term);
-    if (id === undefined) {
-      this.ids.set(term, (id = this.ids.size));
-      if (id >= this.dfs.length) this.grow();
-    }
-    return id;
-  }
-
-  df(term: string): number {
-    const id = this.recent.get(term) ?? this.ids.get(term);
-    return id === undefined ? 0 : this.dfs[id];
-  }
-
-  /** One more document has these terms (distinct); they become the recent terms. */
-  countDocument(terms: Iterable<string>): void {
-    const recent = new Map<string, number>();
-    for (const term of terms) {
-      const id = this.id(term);
-      this.logDf[id] = Math.log(++this.dfs[id] + 1);
-      recent.set(term, id);
-    }
-    this.recent = recent;
-  }
-
-  private grow(): void {
-    const size = this.dfs.length * 2;
-    const grown = <T extends Int32Array | Float64Array>(old: T, next: T): T => {
-      next.set(old);
-      return next;
-    };
-    this.dfs = grown(this.dfs, new Int32Array(size));
-    this.logDf = grown(this.logDf, new Float64Array(size));
-    this.query = grown(this.query, new Float64Array(size));
-    this.sigQuery = grown(this.sigQuery, new Float64Array(size));
-  }
 }
 
 /** A span bound from the per-handle arrays: NaN (undated) as undefined. */

@@ -255,10 +255,25 @@ function scoreQuery(
   };
 }
 
-/** Whether the record has an own key, without listing them all. */
+/**
+ * Whether the record has an own key. Memoised by object: for-in over a large
+ * (dictionary-mode) centroid collects every key before yielding the first, and
+ * story sums are never mutated once built.
+ */
+const nonEmpty = new WeakMap<object, boolean>();
 function hasKeys(record: Record<string, number>): boolean {
-  for (const key in record) if (Object.hasOwn(record, key)) return true;
-  return false;
+  let known = nonEmpty.get(record);
+  if (known === undefined) {
+    known = false;
+    for (const key in record) {
+      if (Object.hasOwn(record, key)) {
+        known = true;
+        break;
+      }
+    }
+    nonEmpty.set(record, known);
+  }
+  return known;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DenseTermTable } from '../merge/term-table';
 import { ExpiringLru } from '../util/expiring-lru';
 
 /*
@@ -47,8 +48,18 @@ export class MergeMirror<State, Story> {
    * the limit, expiry), see MergeStore.
    */
   readonly postings: ExpiringLru<Map<string, number>>;
-  /** Document frequencies of the terms read or written so far, and the document count. */
-  readonly df = new Map<string, number>();
+  /** Document frequencies of the terms read or written so far (set through setDf), and the document count. */
+  private readonly dfByTerm = new Map<string, number>();
+  get df(): ReadonlyMap<string, number> {
+    return this.dfByTerm;
+  }
+  /**
+   * The same frequencies by dense term id, for scoring (CorpusStats.terms):
+   * a cosine walks typed arrays instead of looking up every centroid term.
+   * Replaced, not emptied, with `df`, so centroid arrays cached against the
+   * old table are never reused (src/merge/score.ts checks the table).
+   */
+  terms = new DenseTermTable();
   docCount?: number;
   /** How often the mirror was found stale and dropped (tests and logs). */
   invalidations = 0;
@@ -100,13 +111,20 @@ export class MergeMirror<State, Story> {
     this.dfMarks.set(owner, this.dfGeneration);
   }
 
+  /** A term's document frequency as Redis has it (read, or after our own commit). */
+  setDf(term: string, df: number): void {
+    this.dfByTerm.set(term, df);
+    this.terms.setDf(term, df);
+  }
+
   /** Keeps the vocabulary bounded: past the limit, start over (terms are re-read from Redis). */
   trimTerms(): void {
-    if (this.df.size > this.limits.terms) this.clearDf();
+    if (Math.max(this.dfByTerm.size, this.terms.size) > this.limits.terms) this.clearDf();
   }
 
   private clearDf(): void {
-    this.df.clear();
+    this.dfByTerm.clear();
+    this.terms = new DenseTermTable();
     this.docCount = undefined;
     this.dfGeneration++;
   }

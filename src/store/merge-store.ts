@@ -225,7 +225,7 @@ export class MergeStore {
         list.length ? this.redis.hmget(this.keys.mergeDf, ...list) : Promise.resolve([] as Array<string | null>),
       ]);
       mirror.docCount = Number(docCountRaw ?? 0);
-      list.forEach((t, i) => mirror.df.set(t, Number(dfValues[i] ?? 0)));
+      list.forEach((t, i) => mirror.setDf(t, Number(dfValues[i] ?? 0)));
     }
     // A snapshot: the mirror changes only at commit, but this job's scores must not see that.
     const docCount = (mirror.docCount ?? 0) + 1;
@@ -342,43 +342,56 @@ export class MergeStore {
     const stats = withIdfCache(await this.loadStats(termsTouched(features, unchecked), articleTerms));
     if (mirror) for (const s of unchecked) mirror.markDfHeld(s);
 
-    const decision = decideAssignment(features, candidates, stats, this.opts);
-    // Same steps as the in-memory clusterer (src/merge/clusterer.ts), story repair included.
-    let storyId = decision.storyId ?? storyIdFor(features.id);
-    let state = addToStory(decision.storyId ? stored.get(decision.storyId)?.state : undefined, features, storyId, this.opts);
-    const absorbed: StoredState[] = [];
-    for (const otherId of decision.alsoEligible) {
-      const other = stored.get(otherId);
-      if (!other || !shouldMergeStories(state, other.state, stats, this.opts).merge) continue;
-      const [survivor, gone] = survivorFirst(state, other.state);
-      state = mergeStoryStates(survivor, gone, this.opts);
-      // A story founded by this very article was never stored: nothing to redirect.
-      const goneStored = gone.id === other.state.id ? other : stored.get(gone.id);
-      if (goneStored) absorbed.push(goneStored);
-      storyId = survivor.id;
-    }
-    const absorbedIds = absorbed.map((x) => x.state.id);
-    // Index keys the surviving story was filed under (none if it is new); absorbed stories lose all theirs.
-    const previous = stored.get(storyId);
-    const next = indexKeysForStory(state, stats, this.opts);
-    const created = decision.storyId === null && storyId === storyIdFor(features.id);
-    const reason: AssignmentReason = { storyId, created, ...decision.reason, ...(absorbedIds.length ? { merged: absorbedIds } : {}) };
+    // With a mirror, scores read document frequencies from its dense term table, with this article
+    // counted until scoring is done (its commit then counts it for good): the same bits as the df()
+    // lookups above (merge parity), without a string lookup per centroid term.
+    const table = mirror?.terms;
+    const uncount = table?.countTentatively(articleTerms);
+    const scoring = table ? { ...stats, terms: table } : stats;
+    const { storyId, state, absorbed, absorbedIds, previous, next, created, reason, others } = (() => {
+      try {
+        const decision = decideAssignment(features, candidates, scoring, this.opts);
+        // Same steps as the in-memory clusterer (src/merge/clusterer.ts), story repair included.
+        let storyId = decision.storyId ?? storyIdFor(features.id);
+        let state = addToStory(decision.storyId ? stored.get(decision.storyId)?.state : undefined, features, storyId, this.opts);
+        const absorbed: StoredState[] = [];
+        for (const otherId of decision.alsoEligible) {
+          const other = stored.get(otherId);
+          if (!other || !shouldMergeStories(state, other.state, scoring, this.opts).merge) continue;
+          const [survivor, gone] = survivorFirst(state, other.state);
+          state = mergeStoryStates(survivor, gone, this.opts);
+          // A story founded by this very article was never stored: nothing to redirect.
+          const goneStored = gone.id === other.state.id ? other : stored.get(gone.id);
+          if (goneStored) absorbed.push(goneStored);
+          storyId = survivor.id;
+        }
+        const absorbedIds = absorbed.map((x) => x.state.id);
+        // Index keys the surviving story was filed under (none if it is new); absorbed stories lose all theirs.
+        const previous = stored.get(storyId);
+        const next = indexKeysForStory(state, scoring, this.opts);
+        const created = decision.storyId === null && storyId === storyIdFor(features.id);
+        const reason: AssignmentReason = { storyId, created, ...decision.reason, ...(absorbedIds.length ? { merged: absorbedIds } : {}) };
 
-    // Scores of the candidates not chosen, for related-story links.
-    const others = candidates
-      .filter((s) => s.id !== storyId && !absorbedIds.includes(s.id))
-      .map((s) => {
-        // Scored once by decideAssignment; the candidates' states have not changed since.
-        const r = decision.scores.get(s.id) ?? scoreArticleToStory(features, s, stats, this.opts);
-        return {
-          storyId: s.id,
-          lastAt: s.lastAt,
-          score: r.score,
-          textSimilarity: r.textSimilarity,
-          entityOverlap: r.entityOverlap,
-          sharedEntities: r.sharedEntities,
-        };
-      });
+        // Scores of the candidates not chosen, for related-story links.
+        const others = candidates
+          .filter((s) => s.id !== storyId && !absorbedIds.includes(s.id))
+          .map((s) => {
+            // Scored once by decideAssignment; the candidates' states have not changed since.
+            const r = decision.scores.get(s.id) ?? scoreArticleToStory(features, s, scoring, this.opts);
+            return {
+              storyId: s.id,
+              lastAt: s.lastAt,
+              score: r.score,
+              textSimilarity: r.textSimilarity,
+              entityOverlap: r.entityOverlap,
+              sharedEntities: r.sharedEntities,
+            };
+          });
+        return { storyId, state, absorbed, absorbedIds, previous, next, created, reason, others };
+      } finally {
+        uncount?.();
+      }
+    })();
 
     const keys = this.keys;
     const opts = this.opts;
@@ -434,7 +447,7 @@ export class MergeStore {
           if (mirror.docCount !== undefined) mirror.docCount++;
           for (const t of articleTerms) {
             const n = mirror.df.get(t);
-            if (n !== undefined) mirror.df.set(t, n + 1);
+            if (n !== undefined) mirror.setDf(t, n + 1);
           }
           for (const gone of absorbed) {
             if (gone.state.id === storyId) continue;

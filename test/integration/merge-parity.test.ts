@@ -92,7 +92,8 @@ function gunViolenceStream(): StreamDoc[] {
  * a few articles (`handover`: each must notice the other's commits and drop what it mirrored).
  */
 /** small-vocabulary: one mirror whose document frequencies are dropped every few articles (MergeMirror.trimTerms) and that keeps only 30 posting lists. */
-type Mode = 'plain' | 'mirror' | 'handover' | 'small-vocabulary';
+/** retried: one mirror, and every third article planned once more before its plan commits, as after a job that failed between plan and commit. */
+type Mode = 'plain' | 'mirror' | 'handover' | 'small-vocabulary' | 'retried';
 const MODES: Mode[] = ['plain', 'mirror', 'handover', 'small-vocabulary'];
 const SMALL_VOCABULARY = { states: 5_000, stories: 2_000, terms: 400, postings: 30 };
 
@@ -116,7 +117,7 @@ async function runBoth(
   const mirrors: MergeIndexMirror[] =
     mode === 'plain'
       ? []
-      : mode === 'mirror'
+      : mode === 'mirror' || mode === 'retried'
         ? [new MergeMirror()]
         : mode === 'small-vocabulary'
           ? [new MergeMirror(SMALL_VOCABULARY)]
@@ -131,6 +132,7 @@ async function runBoth(
       memory.push(clusterer.add(d));
       // Handover: runs of 1 to 7 articles per worker, so both warm and just-invalidated mirrors are exercised.
       const store = stores[Math.floor(i / (1 + (i % 7))) % stores.length];
+      if (mode === 'retried' && i % 3 === 0) await store.plan(articleFeatures(d)); // abandoned: never committed
       const plan = await store.plan(articleFeatures(d));
       await plan.commit(redis, () => undefined);
       viaRedis.push(plan.storyId);
@@ -172,6 +174,17 @@ describe("the Redis merge path makes the in-memory clusterer's decisions", () =>
     // One worker never finds its mirror stale; two taking turns do, at every handover.
     if (mode === 'mirror') expect(r.invalidations).toBe(0);
     if (mode === 'handover') expect(r.invalidations).toBeGreaterThan(5);
+  });
+
+  // A plan scores with the article counted in the mirror's term table; a plan never committed must leave
+  // no count behind, or the retry scores with the article counted twice.
+  test('plans abandoned before their commit change nothing (mirror)', async () => {
+    const r = await runBoth(demoStream(), 'retried');
+    expect(r.redis).toEqual(r.memory);
+    expect(r.reasonsEqual).toBe(true);
+    const recurring = await runBoth(recurringStream().slice(0, 300), 'retried');
+    expect(recurring.redis).toEqual(recurring.memory);
+    expect(recurring.reasonsEqual).toBe(true);
   });
 
   // Posting lists cut to 4 stories (the default 500 is never reached on these streams): the Redis

@@ -1,3 +1,4 @@
+import { DenseTermTable } from '../../src/merge/term-table';
 import { MergeMirror } from '../../src/store/merge-mirror';
 import { ExpiringLru } from '../../src/util/expiring-lru';
 
@@ -44,7 +45,9 @@ describe('MergeMirror trust', () => {
     const t1 = m.nextToken();
     expect(m.committed(null, t1)).toBe(false); // nothing was trusted before the first commit
     m.states.set('s', 'state');
-    m.df.set('term', 3);
+    m.setDf('term', 3);
+    const table = m.terms;
+    expect(table.df('term')).toBe(3);
     m.validate(t1);
     expect(m.states.get('s')).toBe('state');
     const t2 = m.nextToken();
@@ -53,6 +56,8 @@ describe('MergeMirror trust', () => {
     m.validate('someone-else');
     expect(m.states.get('s')).toBeUndefined();
     expect(m.df.size).toBe(0);
+    expect(m.terms).not.toBe(table); // a new table: centroid arrays cached against the old one are not reused
+    expect(m.terms.df('term')).toBe(0);
     expect(m.invalidations).toBe(1);
   });
 
@@ -77,15 +82,41 @@ describe('MergeMirror trust', () => {
     expect(m.dfHolds(state)).toBe(false);
     m.markDfHeld(state);
     expect(m.dfHolds(state)).toBe(true);
-    m.df.set('a', 1).set('b', 1);
+    m.setDf('a', 1);
+    m.setDf('b', 1);
     m.trimTerms(); // at the limit: kept
     expect(m.dfHolds(state)).toBe(true);
-    m.df.set('c', 1);
+    m.setDf('c', 1);
     m.trimTerms(); // past it: df emptied
     expect(m.df.size).toBe(0);
     expect(m.dfHolds(state)).toBe(false);
     m.markDfHeld(state);
     m.clear();
     expect(m.dfHolds(state)).toBe(false);
+  });
+});
+
+describe('DenseTermTable for the mirror', () => {
+  test('setDf and a tentative count give the bits df() lookups give, and the count is undone exactly', () => {
+    const t = new DenseTermTable();
+    t.setDf('a', 4);
+    t.setDf('b', 0);
+    const before = Float64Array.from(t.logDf.subarray(0, 3));
+    const undo = t.countTentatively(['a', 'b', 'new']);
+    expect(t.logDf[t.id('a')]).toBe(Math.log(4 + 1 + 1));
+    expect(t.logDf[t.id('b')]).toBe(Math.log(0 + 1 + 1));
+    expect(t.logDf[t.id('new')]).toBe(Math.log(0 + 1 + 1));
+    expect(t.df('a')).toBe(5);
+    undo();
+    expect(Array.from(t.logDf.subarray(0, 3))).toEqual(Array.from(before));
+    expect([t.df('a'), t.df('b'), t.df('new')]).toEqual([4, 0, 0]);
+  });
+
+  test('ids survive the arrays growing', () => {
+    const t = new DenseTermTable();
+    for (let i = 0; i < 3000; i++) t.setDf(`t${i}`, i);
+    expect(t.size).toBe(3000);
+    expect(t.logDf[t.id('t2999')]).toBe(Math.log(3000));
+    expect(t.df('t1234')).toBe(1234);
   });
 });

@@ -1,0 +1,85 @@
+import type { TermTable } from './score';
+
+/**
+ * Document frequencies by dense term id (CorpusStats.terms): typed arrays, so
+ * a centroid walk touches no strings. The in-memory clusterer counts its
+ * documents here; the merge worker's mirror (src/store/merge-mirror.ts) sets
+ * the frequencies it reads from Redis.
+ */
+export class DenseTermTable implements TermTable {
+  private readonly ids = new Map<string, number>();
+  /** The current article's terms: a small, cache-warm map consulted before the big one. */
+  private recent = new Map<string, number>();
+  private dfs = new Int32Array(1024);
+  logDf = new Float64Array(1024);
+  query = new Float64Array(1024);
+  sigQuery = new Float64Array(1024);
+
+  id(term: string): number {
+    let id = this.recent.get(term);
+    if (id !== undefined) return id;
+    id = this.ids.get(term);
+    if (id === undefined) {
+      this.ids.set(term, (id = this.ids.size));
+      if (id >= this.dfs.length) this.grow();
+    }
+    return id;
+  }
+
+  /** Distinct terms that have an id. */
+  get size(): number {
+    return this.ids.size;
+  }
+
+  df(term: string): number {
+    const id = this.recent.get(term) ?? this.ids.get(term);
+    return id === undefined ? 0 : this.dfs[id];
+  }
+
+  /** One more document has these terms (distinct); they become the recent terms. */
+  countDocument(terms: Iterable<string>): void {
+    const recent = new Map<string, number>();
+    for (const term of terms) {
+      const id = this.id(term);
+      this.logDf[id] = Math.log(++this.dfs[id] + 1);
+      recent.set(term, id);
+    }
+    this.recent = recent;
+  }
+
+  /** Sets a term's document frequency (as read from elsewhere). */
+  setDf(term: string, df: number): void {
+    const id = this.id(term);
+    this.dfs[id] = df;
+    this.logDf[id] = Math.log(df + 1);
+  }
+
+  /**
+   * Counts one more document with these terms (distinct) until the returned
+   * function is called, which puts every count back as it was: the merge
+   * plan scores an article with itself counted, before its commit.
+   */
+  countTentatively(terms: Iterable<string>): () => void {
+    const counted: number[] = [];
+    for (const term of terms) {
+      const id = this.id(term);
+      this.logDf[id] = Math.log(++this.dfs[id] + 1);
+      counted.push(id);
+    }
+    return () => {
+      for (const id of counted) this.logDf[id] = Math.log(--this.dfs[id] + 1);
+    };
+  }
+
+  private grow(): void {
+    const size = this.dfs.length * 2;
+    const grown = <T extends Int32Array | Float64Array>(old: T, next: T): T => {
+      next.set(old);
+      return next;
+    };
+    this.dfs = grown(this.dfs, new Int32Array(size));
+    this.logDf = grown(this.logDf, new Float64Array(size));
+    this.query = grown(this.query, new Float64Array(size));
+    this.sigQuery = grown(this.sigQuery, new Float64Array(size));
+  }
+}
