@@ -24,7 +24,6 @@ import {
   type CorpusStats,
   type MergeOptions,
   type StoryState,
-  type TermTable,
 } from './score';
 import { articleFeatures } from './features';
 import { DenseTermTable } from './term-table';
