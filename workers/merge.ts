@@ -40,7 +40,8 @@ type BriefingMember = BriefingArticle & { signature: ShingleSignature };
 const MEMBER_CACHE_SIZE = 2_000;
 const memberCache = new ExpiringLru<BriefingMember>(MEMBER_CACHE_SIZE);
 
-function rememberMember(a: Article, entities: ArticleEntity[]): BriefingMember {
+/** `vector`: the article's termVector, when at hand (its scoring features' terms). */
+function rememberMember(a: Article, entities: ArticleEntity[], vector?: Map<string, number>): BriefingMember {
   const m: BriefingMember = {
     id: a.id,
     title: a.title,
@@ -50,7 +51,7 @@ function rememberMember(a: Article, entities: ArticleEntity[]): BriefingMember {
     publishedAt: a.publishedAt,
     entities,
     signature: shingleSignature(a.text),
-    prepared: prepareBriefingText(a.title, a.text),
+    prepared: prepareBriefingText(a.title, a.text, vector),
   };
   memberCache.set(m.id, m);
   return m;
@@ -86,8 +87,17 @@ export async function processMergeJob(job: Job<ArticleJobData>, ctx: StageContex
   const mergeStore = new MergeStore(ctx.redis, ctx.store.keys, mergeOptionsFrom(ctx.cfg), ctx.cfg.retention.recordTtlSec, mirrorFor(ctx));
   const getStory = (id: string) => mergeStore.getStory(id, (x) => ctx.store.getStory(x));
 
+  // Everything the job starts from in one round trip: an earlier assignment, the article, its
+  // entities, and the merge epoch (whether this process's mirror is still trusted).
+  const keys = ctx.store.keys;
+  const [assignmentRaw, articleRaw, taggedRaw, epoch] = await ctx.redis.mget(
+    keys.assignment(articleId),
+    keys.article(articleId),
+    keys.tagged(articleId),
+    keys.mergeEpoch,
+  );
   // A retry after a crash between commit and enqueue: the assignment stands, just hand it on.
-  const known = await mergeStore.getAssignment(articleId);
+  const known = MergeStore.parseAssignment(assignmentRaw);
   if (known) {
     const data: PublishJobData = {
       articleId,
@@ -99,11 +109,11 @@ export async function processMergeJob(job: Job<ArticleJobData>, ctx: StageContex
     return data;
   }
 
-  const [article, entities] = await Promise.all([ctx.store.getArticleText(articleId), ctx.store.getTagged(articleId)]);
+  const article = ctx.store.parseArticleText(articleId, articleRaw);
+  const entities = ctx.store.parseTagged(articleId, taggedRaw);
   const publishedAt = article.publishedAt ? Date.parse(article.publishedAt) : NaN;
-  const plan = await mergeStore.plan(
-    articleFeatures({ id: articleId, title: article.title, text: article.text, publishedAt: article.publishedAt, entities }),
-  );
+  const features = articleFeatures({ id: articleId, title: article.title, text: article.text, publishedAt: article.publishedAt, entities });
+  const plan = await mergeStore.plan(features, { epoch });
 
   const previous = plan.created ? undefined : await getStory(plan.storyId);
   const ref: StoryArticleRef = {
@@ -126,7 +136,7 @@ export async function processMergeJob(job: Job<ArticleJobData>, ctx: StageContex
     .map((m) => m.id);
   const memberArticles = await Promise.all(
     briefingIds.map(async (id): Promise<BriefingMember | undefined> => {
-      if (id === articleId) return rememberMember(article, entities);
+      if (id === articleId) return rememberMember(article, entities, features.terms);
       const cached = memberCache.get(id); // a hit counts as a use
       if (cached) return cached;
       try {
@@ -180,7 +190,6 @@ export async function processMergeJob(job: Job<ArticleJobData>, ctx: StageContex
     briefing: { ...built.briefing, timeline: members },
   };
 
-  const keys = ctx.store.keys;
   await plan.commit(ctx.redis, (multi) => {
     MergeStore.writeStory(
       multi,

@@ -44,9 +44,13 @@ export interface PreparedText {
   sentences: Array<{ text: string; terms: Set<string>; quotable: boolean }>;
 }
 
-export function prepareBriefingText(title: string, text: string): PreparedText {
+/**
+ * `vector`: termVector(title, text) when the caller already has it (the merge
+ * worker does: articleFeatures(...).terms is that very map), saving a pass.
+ */
+export function prepareBriefingText(title: string, text: string, vector?: Map<string, number>): PreparedText {
   return {
-    vector: termVector(title, text),
+    vector: vector ?? termVector(title, text),
     titleVector: termVector(title, ''),
     titleTerms: new Set(tokenize(title)),
     sentences: splitSentences(text).map((sentence) => ({

@@ -515,10 +515,9 @@ export function indexKeysForStory(
   stats: CorpusStats,
   opts: MergeOptions = DEFAULT_MERGE_OPTIONS,
 ): { entityIds: string[]; terms: string[] } {
-  const weighted = weightedCentroid(s.termSums, stats);
   return {
     entityIds: topKeys(Object.entries(s.entityWeights), opts.indexEntities),
-    terms: topKeys(weighted, opts.indexTerms),
+    terms: topWeightedTerms(s.termSums, stats, opts.indexTerms),
   };
 }
 
@@ -673,6 +672,7 @@ function sharedTerms(q: QueryVector, sums: Record<string, number>, stats: Corpus
 /** A centroid's term ids in one term table and its sums, in for-in order. */
 interface CentroidArrays {
   table: TermTable;
+  terms: string[];
   ids: Int32Array;
   sums: Float64Array;
 }
@@ -690,25 +690,46 @@ function centroidOf(sums: Record<string, number>, table: TermTable): CentroidArr
     ids[i] = table.id(terms[i]);
     values[i] = sums[terms[i]];
   }
-  const built = { table, ids, sums: values };
+  const built = { table, terms, ids, sums: values };
   centroidArrays.set(sums, built);
   return built;
 }
 
-/** A centroid's terms with their TF-IDF weights (sum × current idf), in for-in order. */
-function weightedCentroid(sums: Record<string, number>, stats: CorpusStats): Array<[string, number]> {
+/**
+ * The k terms of a centroid with the highest TF-IDF weight (sum × current
+ * idf), in byWeightThenKey order: topKeys over the weighted centroid. With a
+ * term table the weights come from the cached arrays and only the k kept
+ * terms are ever paired with their weight (byWeightThenKey is a total order
+ * on distinct keys, so the selection and its order are the same).
+ */
+function topWeightedTerms(sums: Record<string, number>, stats: CorpusStats, k: number): string[] {
   const table = stats.terms;
-  if (!table) return Object.entries(sums).map(([term, sum]): [string, number] => [term, sum * idf(term, stats)]);
-  const { ids, sums: values } = centroidOf(sums, table);
+  if (!table)
+    return topKeys(
+      Object.entries(sums).map(([term, sum]): [string, number] => [term, sum * idf(term, stats)]),
+      k,
+    );
+  if (k <= 0) return [];
+  const { terms, ids, sums: values } = centroidOf(sums, table);
   const logDf = table.logDf;
   const base = idfBase(stats.docCount);
-  const out = new Array<[string, number]>(ids.length);
-  let i = 0;
-  for (const term in sums) {
-    out[i] = [term, values[i] * (base - logDf[ids[i]])];
-    i++;
+  const top: Array<[string, number]> = [];
+  for (let i = 0; i < ids.length; i++) {
+    const weight = values[i] * (base - logDf[ids[i]]);
+    if (top.length === k) {
+      const last = top[k - 1];
+      if (weight < last[1] || (weight === last[1] && terms[i] > last[0])) continue;
+    }
+    const entry: [string, number] = [terms[i], weight];
+    let j = top.length === k ? k - 1 : top.length;
+    if (top.length < k) top.push(entry);
+    while (j > 0 && byWeightThenKey(entry, top[j - 1]) < 0) {
+      top[j] = top[j - 1];
+      j--;
+    }
+    top[j] = entry;
   }
-  return out;
+  return top.map(([term]) => term);
 }
 
 function entityCosine(a: ArticleFeatures, s: StoryState, minSalience: number): { similarity: number; shared: string[] } {

@@ -196,7 +196,11 @@ export class MergeStore {
   }
 
   async getAssignment(articleId: string): Promise<StoredAssignment | undefined> {
-    const raw = await this.redis.get(this.keys.assignment(articleId));
+    return MergeStore.parseAssignment(await this.redis.get(this.keys.assignment(articleId)));
+  }
+
+  /** An assignment as read with other keys (`keys.assignment(articleId)`). */
+  static parseAssignment(raw: string | null): StoredAssignment | undefined {
     return raw ? (JSON.parse(raw) as StoredAssignment) : undefined;
   }
 
@@ -303,10 +307,14 @@ export class MergeStore {
     return out;
   }
 
-  /** Scores the article against candidate stories and returns what to write; nothing is written yet. */
-  async plan(features: ArticleFeatures): Promise<MergePlan> {
+  /**
+   * Scores the article against candidate stories and returns what to write; nothing is written yet.
+   * `epoch`: the value of `keys.mergeEpoch` if the caller read it at the start of the job (with its
+   * other reads, saving a round trip); else it is read here.
+   */
+  async plan(features: ArticleFeatures, read: { epoch?: string | null } = {}): Promise<MergePlan> {
     // The mirror is trusted only if the last commit was this worker's (src/store/merge-mirror.ts).
-    if (this.mirror) this.mirror.validate(await this.redis.get(this.keys.mergeEpoch));
+    if (this.mirror) this.mirror.validate(read.epoch !== undefined ? read.epoch : await this.redis.get(this.keys.mergeEpoch));
     const articleTerms = new Set(features.terms.keys());
     // First pass: df for the article's own terms picks the lookup keys.
     const articleStats = await this.loadStats(articleTerms, articleTerms);

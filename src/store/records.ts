@@ -313,7 +313,11 @@ export class RecordStore {
    * text and metadata but not `feedIds` (tag, merge), one command instead of two.
    */
   async getArticleText(articleId: string): Promise<Article> {
-    const a = checkVersion(parseJson<Article>(await this.redis.get(this.keys.article(articleId))), 'article');
+    return this.parseArticleText(articleId, await this.redis.get(this.keys.article(articleId)));
+  }
+  /** getArticleText's checks on a value read with other keys (`keys.article(articleId)`). */
+  parseArticleText(articleId: string, raw: string | null): Article {
+    const a = checkVersion(parseJson<Article>(raw), 'article');
     if (!a) throw new MissingRecordError(`article ${articleId}`);
     return a;
   }
@@ -321,7 +325,11 @@ export class RecordStore {
     await this.redis.set(this.keys.tagged(articleId), JSON.stringify(entities), 'EX', this.ttl.recordTtlSec);
   }
   async getTagged(articleId: string): Promise<ArticleEntity[]> {
-    const e = parseJson<ArticleEntity[]>(await this.redis.get(this.keys.tagged(articleId)));
+    return this.parseTagged(articleId, await this.redis.get(this.keys.tagged(articleId)));
+  }
+  /** getTagged's checks on a value read with other keys (`keys.tagged(articleId)`). */
+  parseTagged(articleId: string, raw: string | null): ArticleEntity[] {
+    const e = parseJson<ArticleEntity[]>(raw);
     if (!e) throw new MissingRecordError(`tagged entities ${articleId}`);
     return e;
   }

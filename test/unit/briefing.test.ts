@@ -1,4 +1,11 @@
-import { buildBriefing, prepareBriefingText, splitSentences, type BriefingArticle, type BriefingInput } from '../../src/merge';
+import {
+  articleFeatures,
+  buildBriefing,
+  prepareBriefingText,
+  splitSentences,
+  type BriefingArticle,
+  type BriefingInput,
+} from '../../src/merge';
 import type { ArticleEntity, EntityType } from '../../src/types';
 
 function entity(entityId: string, name: string, type: EntityType, salience: number): ArticleEntity {
@@ -160,6 +167,13 @@ describe('buildBriefing', () => {
   test('text prepared once per article (as the merge worker caches it) gives the same briefing', () => {
     const prepared = ARTICLES.map((a) => ({ ...a, prepared: prepareBriefingText(a.title, a.text) }));
     expect(buildBriefing({ ...INPUT, articles: prepared })).toEqual(built);
+    // The merge worker hands over the scoring features' term vector instead of a second pass.
+    const fromFeatures = ARTICLES.map((a) => ({
+      ...a,
+      prepared: prepareBriefingText(a.title, a.text, articleFeatures({ ...a, entities: [] }).terms),
+    }));
+    expect(fromFeatures.map((a) => a.prepared)).toEqual(prepared.map((a) => a.prepared));
+    expect(buildBriefing({ ...INPUT, articles: fromFeatures })).toEqual(built);
     // The prepared analysis is what is read: a stale one would show.
     const stale = prepared.map((a, i) => (i === 0 ? { ...a, prepared: prepareBriefingText(a.title, ARTICLES[2].text) } : a));
     expect(buildBriefing({ ...INPUT, articles: stale }).briefing).not.toEqual(built.briefing);
