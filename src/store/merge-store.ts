@@ -74,17 +74,27 @@ export interface StoredAssignment {
 }
 
 /*
- * The two bulk updates of a merge commit run as Lua scripts inside its MULTI:
- * one HINCRBY per article term (a few hundred) and ZADD + trim + EXPIRE per
- * posting list (dozens) were each a command of their own, and building,
- * encoding and answering those commands was the largest part of the merge
- * stage's CPU after scoring (issue #8). As scripts they are one command each,
- * with the keys declared (KEYS), so they stay legal on Redis Cluster when the
+ * A merge commit is a MULTI of three Lua scripts (counting the article,
+ * posting lists, writing the story) plus the story state and whatever
+ * removals story repair needs. One HINCRBY per article term (a few hundred),
+ * ZADD + trim + EXPIRE per posting list (dozens) and the dozen commands of a
+ * story write were each a command of their own, and building, encoding and
+ * answering those commands was the largest part of the merge stage's CPU
+ * after scoring (issues #6, #8). As scripts they are one command each, with
+ * the keys declared (KEYS), so they stay legal on Redis Cluster when the
  * prefix carries a hash tag (docs/scaling.md).
  */
-const INCREMENT_DF_LUA = `
-for i = 1, #ARGV do redis.call('HINCRBY', KEYS[1], ARGV[i], 1) end
-return #ARGV`;
+/*
+ * The article is counted: the commit token swapped in (SET … GET, whose reply
+ * says whether anyone else committed since this worker's last commit), the
+ * document count, and one HINCRBY per distinct article term.
+ * KEYS: epoch, document count, df hash. ARGV: token, terms….
+ */
+const COUNT_ARTICLE_LUA = `
+local previous = redis.call('SET', KEYS[1], ARGV[1], 'GET')
+redis.call('INCR', KEYS[2])
+for i = 2, #ARGV do redis.call('HINCRBY', KEYS[3], ARGV[i], 1) end
+return previous`;
 
 const UPDATE_POSTINGS_LUA = `
 local storyId, touch, limit, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -96,18 +106,32 @@ end
 return #KEYS`;
 
 /*
- * The read-side story indexes (per entity, per outlet) the API filters on:
- * the story goes into each of its index keys with its update time, entries
- * older than the record TTL leave them, each key expires with the records,
- * and keys the story no longer belongs to drop it. Three commands per key
- * over a story's ten or twenty keys were most of a merge commit's commands.
- * KEYS: the story's keys, then the keys to drop it from.
- * ARGV: story id, score, expired bound (exclusive), ttl, number of keys to add.
+ * A story version written (MergeStore.writeStory): the versioned snapshot
+ * (which publish reads) and the current record, the stories listing (entries
+ * older than the record TTL leave it), the compact version list, the
+ * article's assignment, and the read-side story indexes the API filters on
+ * (per entity, per outlet): the story goes into each of its index keys with
+ * its update time, entries older than the record TTL leave them, each key
+ * expires with the records, and keys the story no longer belongs to drop it.
+ * As separate commands this was two thirds of a merge commit's commands.
+ * KEYS: snapshot, record, listing, version list, assignment, then the index
+ * keys to add the story to, then those to drop it from.
+ * ARGV: story JSON, snapshot TTL, record TTL, score (update time), story id,
+ * expired bound (exclusive), version entry JSON, assignment JSON, number of
+ * index keys to add.
  */
-const INDEX_STORY_LUA = `
-local storyId, score, expired, ttl, adds = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
-for i = 1, #KEYS do
-  if i <= adds then
+const WRITE_STORY_LUA = `
+local json, snapshotTtl, ttl, score, storyId, expired = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local adds = tonumber(ARGV[9])
+redis.call('SET', KEYS[1], json, 'EX', snapshotTtl)
+redis.call('SET', KEYS[2], json, 'EX', ttl)
+redis.call('ZADD', KEYS[3], score, storyId)
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. expired)
+redis.call('RPUSH', KEYS[4], ARGV[7])
+redis.call('EXPIRE', KEYS[4], ttl)
+redis.call('SET', KEYS[5], ARGV[8], 'EX', ttl)
+for i = 6, #KEYS do
+  if i - 5 <= adds then
     redis.call('ZADD', KEYS[i], score, storyId)
     redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', '(' .. expired)
     redis.call('EXPIRE', KEYS[i], ttl)
@@ -119,9 +143,9 @@ return #KEYS`;
 
 type Multi = ReturnType<Redis['multi']>;
 const SCRIPTS = {
-  incrementDf: { name: 'storylineIncrementDf', lua: INCREMENT_DF_LUA },
+  countArticle: { name: 'storylineCountArticle', lua: COUNT_ARTICLE_LUA },
   updatePostings: { name: 'storylineUpdatePostings', lua: UPDATE_POSTINGS_LUA },
-  indexStory: { name: 'storylineIndexStory', lua: INDEX_STORY_LUA },
+  writeStory: { name: 'storylineWriteStory', lua: WRITE_STORY_LUA },
 } satisfies Record<string, LuaScript>;
 
 /** Defines the scripts on a connection once; ioredis copies them onto every MULTI made from it afterwards. */
@@ -129,8 +153,9 @@ export function defineMergeScripts(redis: Redis): void {
   for (const script of Object.values(SCRIPTS)) defineScript(redis, script);
 }
 
-function incrementDf(multi: Multi, dfKey: string, terms: string[]): void {
-  if (terms.length) queueScript(multi, SCRIPTS.incrementDf, 1, dfKey, ...terms);
+/** Queues COUNT_ARTICLE_LUA; its reply is the token it replaced. */
+function countArticle(multi: Multi, keys: Keyspace, token: string, terms: string[]): void {
+  queueScript(multi, SCRIPTS.countArticle, 3, keys.mergeEpoch, keys.mergeDocCount, keys.mergeDf, token, ...terms);
 }
 
 function updatePostings(multi: Multi, keys: string[], o: { storyId: string; touch: number; limit: number; ttlSec?: number }): void {
@@ -429,9 +454,7 @@ export class MergeStore {
         const multi = redis.multi();
         const token = mirror?.nextToken() ?? randomUUID();
         // First in the MULTI: its reply (the token it replaced) says whether anyone else committed since.
-        multi.set(keys.mergeEpoch, token, 'GET');
-        multi.incr(keys.mergeDocCount);
-        incrementDf(multi, keys.mergeDf, [...articleTerms]);
+        countArticle(multi, keys, token, [...articleTerms]);
         for (const [key, id] of unposted) multi.zrem(key, id);
         for (const gone of absorbed) {
           if (gone.state.id === storyId) continue;
@@ -496,16 +519,8 @@ export class MergeStore {
     ttl: { recordTtlSec: number; snapshotTtlSec: number },
     previous?: Story,
   ): void {
-    const json = JSON.stringify(story);
     const score = Date.parse(story.updatedAt) || Date.now();
     const expired = score - ttl.recordTtlSec * 1000;
-    // One copy over the wire: the current record is a server-side COPY of the snapshot (Redis ≥ 6.2), with its own TTL.
-    multi.set(keys.storyVersion(story.id, story.version), json, 'EX', ttl.snapshotTtlSec);
-    multi.copy(keys.storyVersion(story.id, story.version), keys.story(story.id), 'REPLACE');
-    multi.expire(keys.story(story.id), ttl.recordTtlSec);
-    multi.zadd(keys.stories, score, story.id);
-    // Story records expire after the record TTL: so do their entries in the listing.
-    multi.zremrangebyscore(keys.stories, '-inf', `(${expired}`);
     const indexKeys = [
       ...story.entities.map((e) => keys.storiesByEntity(e.entityId)),
       ...story.sources.map((src) => keys.storiesBySource(src)),
@@ -514,34 +529,36 @@ export class MergeStore {
       ...(previous?.entities ?? []).map((e) => keys.storiesByEntity(e.entityId)),
       ...(previous?.sources ?? []).map((src) => keys.storiesBySource(src)),
     ].filter((key) => !indexKeys.includes(key));
-    // One script for every index key (INDEX_STORY_LUA); an entity or outlet that stops appearing takes its index with it.
+    // An entity or outlet that stops appearing takes its index with it.
     const adds = [...new Set(indexKeys)];
-    if (adds.length || dropped.length) {
-      queueScript(
-        multi,
-        SCRIPTS.indexStory,
-        adds.length + dropped.length,
-        ...adds,
-        ...dropped,
-        story.id,
-        score,
-        expired,
-        ttl.recordTtlSec,
-        adds.length,
-      );
-    }
-    multi.rpush(
+    const versionEntry = {
+      version: story.version,
+      updatedAt: story.updatedAt,
+      articleId,
+      articles: story.articles.length,
+      title: story.title,
+    };
+    queueScript(
+      multi,
+      SCRIPTS.writeStory,
+      5 + adds.length + dropped.length,
+      keys.storyVersion(story.id, story.version),
+      keys.story(story.id),
+      keys.stories,
       keys.storyVersions(story.id),
-      JSON.stringify({
-        version: story.version,
-        updatedAt: story.updatedAt,
-        articleId,
-        articles: story.articles.length,
-        title: story.title,
-      }),
+      keys.assignment(articleId),
+      ...adds,
+      ...dropped,
+      JSON.stringify(story),
+      ttl.snapshotTtlSec,
+      ttl.recordTtlSec,
+      score,
+      story.id,
+      expired,
+      JSON.stringify(versionEntry),
+      JSON.stringify(assignment),
+      adds.length,
     );
-    multi.expire(keys.storyVersions(story.id), ttl.recordTtlSec);
-    multi.set(keys.assignment(articleId), JSON.stringify(assignment), 'EX', ttl.recordTtlSec);
   }
 }
 
