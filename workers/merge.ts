@@ -5,6 +5,7 @@ import { buildBriefing, prepareBriefingText, type BriefingArticle } from '../src
 import { groupDuplicates, independentSourceCount, shingleSignature, type ShingleSignature } from '../src/merge/near-duplicates';
 import { resolveMergeOptions, type MergeOptions } from '../src/merge/score';
 import { articleFeatures } from '../src/merge/features';
+import { analyseText, parseTextAnalysis, type TextAnalysis } from '../src/merge/text-analysis';
 import { MergeStore, type MergeIndexMirror } from '../src/store/merge-store';
 import { MergeMirror } from '../src/store/merge-mirror';
 import { connectionScoped } from '../src/store/redis';
@@ -40,8 +41,8 @@ type BriefingMember = BriefingArticle & { signature: ShingleSignature };
 const MEMBER_CACHE_SIZE = 2_000;
 const memberCache = new ExpiringLru<BriefingMember>(MEMBER_CACHE_SIZE);
 
-/** `vector`: the article's termVector, when at hand (its scoring features' terms). */
-function rememberMember(a: Article, entities: ArticleEntity[], vector?: Map<string, number>): BriefingMember {
+/** `analysis`: the article's text analysis when at hand (the tag stage's record); else computed here. */
+function rememberMember(a: Article, entities: ArticleEntity[], analysis?: TextAnalysis): BriefingMember {
   const m: BriefingMember = {
     id: a.id,
     title: a.title,
@@ -50,8 +51,8 @@ function rememberMember(a: Article, entities: ArticleEntity[], vector?: Map<stri
     url: a.canonicalUrl,
     publishedAt: a.publishedAt,
     entities,
-    signature: shingleSignature(a.text),
-    prepared: prepareBriefingText(a.title, a.text, vector),
+    signature: analysis?.shingles ?? shingleSignature(a.text),
+    prepared: analysis?.prepared ?? prepareBriefingText(a.title, a.text),
   };
   memberCache.set(m.id, m);
   return m;
@@ -90,10 +91,11 @@ export async function processMergeJob(job: Job<ArticleJobData>, ctx: StageContex
   // Everything the job starts from in one round trip: an earlier assignment, the article, its
   // entities, and the merge epoch (whether this process's mirror is still trusted).
   const keys = ctx.store.keys;
-  const [assignmentRaw, articleRaw, taggedRaw, epoch] = await ctx.redis.mget(
+  const [assignmentRaw, articleRaw, taggedRaw, analysisRaw, epoch] = await ctx.redis.mget(
     keys.assignment(articleId),
     keys.article(articleId),
     keys.tagged(articleId),
+    keys.textAnalysis(articleId),
     keys.mergeEpoch,
   );
   // A retry after a crash between commit and enqueue: the assignment stands, just hand it on.
@@ -112,7 +114,12 @@ export async function processMergeJob(job: Job<ArticleJobData>, ctx: StageContex
   const article = ctx.store.parseArticleText(articleId, articleRaw);
   const entities = ctx.store.parseTagged(articleId, taggedRaw);
   const publishedAt = article.publishedAt ? Date.parse(article.publishedAt) : NaN;
-  const features = articleFeatures({ id: articleId, title: article.title, text: article.text, publishedAt: article.publishedAt, entities });
+  // The tag stage's text analysis; computed here when it has expired or is of another version.
+  const analysis = parseTextAnalysis(analysisRaw) ?? analyseText(article.title, article.text);
+  const features = articleFeatures(
+    { id: articleId, title: article.title, text: article.text, publishedAt: article.publishedAt, entities },
+    analysis,
+  );
   const plan = await mergeStore.plan(features, { epoch });
 
   const previous = plan.created ? undefined : await getStory(plan.storyId);
@@ -136,7 +143,7 @@ export async function processMergeJob(job: Job<ArticleJobData>, ctx: StageContex
     .map((m) => m.id);
   const memberArticles = await Promise.all(
     briefingIds.map(async (id): Promise<BriefingMember | undefined> => {
-      if (id === articleId) return rememberMember(article, entities, features.terms);
+      if (id === articleId) return rememberMember(article, entities, analysis);
       const cached = memberCache.get(id); // a hit counts as a use
       if (cached) return cached;
       try {
@@ -204,6 +211,8 @@ export async function processMergeJob(job: Job<ArticleJobData>, ctx: StageContex
       },
       previous, // the per-entity/per-outlet indexes drop what the story no longer has
     );
+    // The text analysis has served its purpose: a retry from here on finds the assignment and needs none.
+    multi.unlink(keys.textAnalysis(articleId));
     // Absorbed stories are no longer live: out of the listings. Their records stay (the API redirects
     // their ids to the survivor through merge:merged:{id}, which the plan writes), and publish reads them.
     for (const gone of absorbed) {

@@ -15,9 +15,13 @@ export interface FeatureInput {
   entities: Array<{ entityId: string; salience: number }>;
 }
 
-export function articleFeatures(input: FeatureInput): ArticleFeatures {
+/** `vectors`: articleVectors(title, text) when the caller has them already (a stored text analysis). */
+export function articleFeatures(
+  input: FeatureInput,
+  vectors?: { terms: Map<string, number>; signature: Map<string, number> },
+): ArticleFeatures {
   const publishedAt = input.publishedAt ? Date.parse(input.publishedAt) : NaN;
-  const { terms, signature } = articleVectors(input.title, input.text);
+  const { terms, signature } = vectors ?? articleVectors(input.title, input.text);
   return {
     id: input.id,
     terms,

@@ -22,6 +22,12 @@ export function keyspace(prefix: string) {
     fetched: (articleId: string) => k('fetched', articleId),
     article: (articleId: string) => k('article', articleId),
     tagged: (articleId: string) => k('tagged', articleId),
+    /**
+     * The article's text analysis for merging (src/merge/text-analysis.ts): written by tag, deleted by the
+     * merge commit that uses it (at the latest it expires with the HTML). Merge data: on a split keyspace
+     * it belongs with the merge keys (docs/scaling.md).
+     */
+    textAnalysis: (articleId: string) => k('analysis', articleId),
     /** Merge index (see src/store/merge-store.ts). */
     mergeDocCount: k('merge', 'docs'),
     mergeDf: k('merge', 'df'),

@@ -1,3 +1,4 @@
+import type { TextAnalysisRecord } from '../merge/text-analysis';
 import { gunzipSync, gzipSync } from 'node:zlib';
 
 /*
@@ -321,8 +322,16 @@ export class RecordStore {
     if (!a) throw new MissingRecordError(`article ${articleId}`);
     return a;
   }
-  async saveTagged(articleId: string, entities: ArticleEntity[]): Promise<void> {
-    await this.redis.set(this.keys.tagged(articleId), JSON.stringify(entities), 'EX', this.ttl.recordTtlSec);
+  /**
+   * The tag stage's output: the entities, and (optional) the text analysis the merge stage would
+   * otherwise compute itself. The analysis only saves work: the merge commit deletes it, and at the
+   * latest it expires with the HTML (a merge replayed later recomputes it).
+   */
+  async saveTagged(articleId: string, entities: ArticleEntity[], analysis?: TextAnalysisRecord): Promise<void> {
+    const pipe = this.redis.pipeline().set(this.keys.tagged(articleId), JSON.stringify(entities), 'EX', this.ttl.recordTtlSec);
+    if (analysis) pipe.set(this.keys.textAnalysis(articleId), JSON.stringify(analysis), 'EX', this.ttl.htmlTtlSec);
+    const failed = ((await pipe.exec()) ?? []).find(([err]) => err);
+    if (failed) throw failed[0];
   }
   async getTagged(articleId: string): Promise<ArticleEntity[]> {
     return this.parseTagged(articleId, await this.redis.get(this.keys.tagged(articleId)));

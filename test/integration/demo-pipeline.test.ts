@@ -92,3 +92,12 @@ test('publish appended one article event per article and one story event per sto
     redis.disconnect();
   }
 });
+
+test('every text analysis the tag stage handed over was used up by a merge commit', async () => {
+  const redis = new Redis(testRedisUrl());
+  try {
+    expect(await redis.keys(`${prefix}:analysis:*`)).toEqual([]);
+  } finally {
+    redis.disconnect();
+  }
+});

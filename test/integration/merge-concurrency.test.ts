@@ -2,12 +2,14 @@ import { Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { applyQueuePolicies, closeQueues, jobIdFor, openQueues, QUEUE_NAMES, workerOptions } from '../../queues';
 import { DEMO_ARTICLES } from '../../src/demo/corpus';
+import { analyseText, parseTextAnalysis, textAnalysisRecord } from '../../src/merge/text-analysis';
 import { RecordStore } from '../../src/store/records';
 import { clearPrefix } from '../../src/store/redis';
 import { tagEntities } from '../../src/tag';
 import { SCHEMA_VERSION, type Article, type ArticleJobData } from '../../src/types';
 import { createLogger } from '../../src/util/logger';
 import { processMergeJob } from '../../workers/merge';
+import { processTagJob } from '../../workers/tag';
 import type { StageContext } from '../../workers/context';
 import { testConfig, uniquePrefix } from '../helpers/redis';
 
@@ -51,7 +53,9 @@ test('two merge workers never split one event into two stories', async () => {
         fetch: { status: 200, finalUrl: url, bytes: text.length, redirects: 0, fetchedAt: d.publishedAt, timings: { totalMs: 1 } },
       } as Article;
       await store.saveArticle(article);
-      await store.saveTagged(id, tagEntities(text, { title: d.title }).entities);
+      // Half come with the tag stage's text analysis, half without (merge computes it): both paths race.
+      const analysis = i % 2 ? textAnalysisRecord(analyseText(d.title, text)) : undefined;
+      await store.saveTagged(id, tagEntities(text, { title: d.title }).entities, analysis);
     }
 
     const done = new Set<string>();
@@ -103,6 +107,8 @@ test('two merge workers never split one event into two stories', async () => {
     }
     expect([...storyOfEvent].filter(([, s]) => s.size > 1)).toEqual([]);
     expect([...eventsOfStory].filter(([, e]) => e.size > 1)).toEqual([]);
+    // Each merge commit deleted the analysis it used.
+    expect(await redis.keys(`${prefix}:analysis:*`)).toEqual([]);
     // Every story record lists exactly its event's articles.
     for (const [event, ids] of storyOfEvent) {
       const story = await store.getStory([...ids][0]);
@@ -110,6 +116,57 @@ test('two merge workers never split one event into two stories', async () => {
     }
   } finally {
     await Promise.all(workers.map((w) => w.close()));
+    await closeQueues(queues);
+    await clearPrefix(redis, prefix);
+    redis.disconnect();
+  }
+});
+
+/**
+ * The tag stage writes the text analysis merge would otherwise compute; merge
+ * scores with what is stored (a planted term shows up in the story's state)
+ * and deletes it in its commit.
+ */
+test('tag hands merge the text analysis, merge scores with it and deletes it', async () => {
+  const prefix = uniquePrefix('analysis');
+  const cfg = testConfig(prefix);
+  const redis = new Redis(cfg.redis.url);
+  const queues = openQueues(cfg);
+  const store = new RecordStore(redis, prefix, { recordTtlSec: 3600, htmlTtlSec: 3600 });
+  const ctx: StageContext = { cfg, redis, store, queues, http: undefined as never, logger: createLogger('silent') };
+  try {
+    const d = DEMO_ARTICLES[0];
+    const text = d.paragraphs.join('\n\n');
+    const url = `https://${d.outlet}.example/${d.slug}`;
+    await store.saveArticle({
+      schemaVersion: SCHEMA_VERSION,
+      id: 'a1',
+      url,
+      canonicalUrl: url,
+      source: d.outlet,
+      sourceDomain: `${d.outlet}.example`,
+      feedIds: [],
+      title: d.title,
+      authors: [d.author],
+      publishedAt: d.publishedAt,
+      text,
+      excerpt: d.summary,
+      wordCount: 100,
+      extraction: { method: 'readability', readerable: true },
+      fetch: { status: 200, finalUrl: url, bytes: text.length, redirects: 0, fetchedAt: d.publishedAt, timings: { totalMs: 1 } },
+    } as Article);
+    await processTagJob({ id: 't1', data: { articleId: 'a1' } } as Job<ArticleJobData>, ctx);
+    const raw = await redis.get(store.keys.textAnalysis('a1'));
+    expect(parseTextAnalysis(raw)).toEqual(analyseText(d.title, text));
+
+    const planted = JSON.parse(raw!) as { terms: Array<[string, number]> };
+    planted.terms.push(['zzplanted', 1]);
+    await redis.set(store.keys.textAnalysis('a1'), JSON.stringify(planted));
+    const published = await processMergeJob({ id: 'm1', data: { articleId: 'a1' } } as Job<ArticleJobData>, ctx);
+    const state = await redis.get(store.keys.mergeState(published.storyId));
+    expect(state).toContain('zzplanted');
+    expect(await redis.exists(store.keys.textAnalysis('a1'))).toBe(0);
+  } finally {
     await closeQueues(queues);
     await clearPrefix(redis, prefix);
     redis.disconnect();
