@@ -1,7 +1,6 @@
 import type { StageName } from '../src/types';
 import { DEMO_ARTICLES, DEMO_OUTLETS, demoArticlePath } from '../src/demo/corpus';
 import { renderArticlePage } from '../src/demo/render';
-import { analyseText } from '../src/merge/text-analysis';
 import { tagEntities } from '../src/tag';
 import type { StorylineConfig } from '../config';
 import { extractPoolFor } from './extract';
@@ -13,33 +12,20 @@ import { extractPoolFor } from './extract';
  * on its first page (about a second of CPU per thread, at the threads' lower
  * priority), and the tagger's model and gazetteer load on first use. Without
  * this, the articles of a run's first seconds waited up to 2.7 s in the extract
- * queue and were the whole of the bench's p99 (docs/benchmarks.md). Bundled
- * demo pages, rendered in memory: nothing is fetched or stored. One page per
- * thread loads the code; on a slow machine the first pages after that still
- * ran several times slower than later ones (code not yet optimised by the JIT)
- * and the run's first seconds queued up again, so each thread extracts
- * WARM_UP_ROUNDS pages, and the tagger and the text analysis run as often.
+ * queue and were the whole of the bench's p99 (docs/benchmarks.md). One bundled
+ * demo page per thread, rendered in memory: nothing is fetched or stored.
  */
-const WARM_UP_ROUNDS = 6;
 export async function warmUpStages(stages: readonly StageName[], cfg: StorylineConfig): Promise<{ ms: number }> {
   const started = Date.now();
-  const articles = Array.from({ length: WARM_UP_ROUNDS }, (_, i) => DEMO_ARTICLES[(i * 7) % DEMO_ARTICLES.length]);
+  const article = DEMO_ARTICLES[0];
+  const outlet = DEMO_OUTLETS.find((o) => o.id === article.outlet) ?? DEMO_OUTLETS[0];
+  const url = `http://warm-up.invalid${demoArticlePath(article)}`;
   if (stages.includes('extract')) {
     const pool = extractPoolFor(cfg);
-    for (const article of articles) {
-      const outlet = DEMO_OUTLETS.find((o) => o.id === article.outlet) ?? DEMO_OUTLETS[0];
-      const url = `http://warm-up.invalid${demoArticlePath(article)}`;
-      const html = renderArticlePage(article, outlet, { url, related: [] });
-      // As many pages as threads at once: the pool spawns every thread for the first round.
-      await Promise.all(Array.from({ length: Math.max(1, pool.size) }, () => pool.extract(html, url, { dom: cfg.extract.dom })));
-    }
+    const html = renderArticlePage(article, outlet, { url, related: [] });
+    // As many pages as threads at once: the pool spawns every thread for them.
+    await Promise.all(Array.from({ length: Math.max(1, pool.size) }, () => pool.extract(html, url, { dom: cfg.extract.dom })));
   }
-  if (stages.includes('tag')) {
-    for (const article of articles) {
-      const text = article.paragraphs.join('\n\n');
-      tagEntities(text, { title: article.title });
-      analyseText(article.title, text);
-    }
-  }
+  if (stages.includes('tag')) tagEntities(article.paragraphs.join('\n\n'), { title: article.title });
   return { ms: Date.now() - started };
 }
