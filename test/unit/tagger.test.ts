@@ -219,12 +219,17 @@ describe('helpers', () => {
     const text = Array.from({ length: 40 }, () => paragraph).join('\n\n');
     expect(wordTokens(text).length).toBeGreaterThanOrEqual(2000);
     tagEntities(text, { title: 'Warm-up' });
-    const runs = 10;
-    const started = process.cpuUsage();
-    for (let i = 0; i < runs; i++) tagEntities(text, { title: 'Tencent Cloud backs domestic chips' });
-    const used = process.cpuUsage(started);
     // About 15 ms of CPU in plain Node with the statistical recogniser (1 ms without), several times that under jest on a busy
     // box: CPU time and a loose bound, to catch order-of-magnitude regressions only (figures come from npm run bench:ner).
-    expect((used.user + used.system) / 1000 / runs).toBeLessThan(300);
+    // The fastest of ten runs: process CPU also counts the jest worker's own work (transforms, GC of other tests), which
+    // pushed the mean of ten past the bound on a slow VM once (401 ms, 2026-12-04).
+    let fastest = Infinity;
+    for (let i = 0; i < 10; i++) {
+      const started = process.cpuUsage();
+      tagEntities(text, { title: 'Tencent Cloud backs domestic chips' });
+      const used = process.cpuUsage(started);
+      fastest = Math.min(fastest, (used.user + used.system) / 1000);
+    }
+    expect(fastest).toBeLessThan(300);
   });
 });
