@@ -377,7 +377,8 @@ export class MergeStore {
 
     // With a mirror, scores read document frequencies from its dense term table, with this article
     // counted until scoring is done (its commit then counts it for good): the same bits as the df()
-    // lookups above (merge parity), without a string lookup per centroid term.
+    // lookups above (merge parity), without a string lookup per centroid term. The section is
+    // synchronous, so no other plan on this mirror ever sees the tentative count.
     const table = mirror?.terms;
     const uncount = table?.countTentatively(articleTerms);
     const scoring = table ? { ...stats, terms: table } : stats;
