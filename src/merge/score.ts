@@ -542,15 +542,20 @@ function topKeys(weighted: Iterable<[string, number]>, k: number): string[] {
   const top: Array<[string, number]> = [];
   for (const entry of weighted) {
     if (top.length === k && byWeightThenKey(entry, top[k - 1]) >= 0) continue;
-    let i = top.length === k ? k - 1 : top.length;
-    if (top.length < k) top.push(entry);
-    while (i > 0 && byWeightThenKey(entry, top[i - 1]) < 0) {
-      top[i] = top[i - 1];
-      i--;
-    }
-    top[i] = entry;
+    insertTop(top, entry, k);
   }
   return top.map(([key]) => key);
+}
+
+/** Puts `entry` into `top` (sorted by byWeightThenKey, at most k long), dropping the last if full; the caller checked it belongs. */
+function insertTop(top: Array<[string, number]>, entry: [string, number], k: number): void {
+  let i = top.length === k ? k - 1 : top.length;
+  if (top.length < k) top.push(entry);
+  while (i > 0 && byWeightThenKey(entry, top[i - 1]) < 0) {
+    top[i] = top[i - 1];
+    i--;
+  }
+  top[i] = entry;
 }
 
 /**
@@ -720,14 +725,7 @@ function topWeightedTerms(sums: Record<string, number>, stats: CorpusStats, k: n
       const last = top[k - 1];
       if (weight < last[1] || (weight === last[1] && terms[i] > last[0])) continue;
     }
-    const entry: [string, number] = [terms[i], weight];
-    let j = top.length === k ? k - 1 : top.length;
-    if (top.length < k) top.push(entry);
-    while (j > 0 && byWeightThenKey(entry, top[j - 1]) < 0) {
-      top[j] = top[j - 1];
-      j--;
-    }
-    top[j] = entry;
+    insertTop(top, [terms[i], weight], k);
   }
   return top.map(([term]) => term);
 }

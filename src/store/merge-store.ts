@@ -220,10 +220,6 @@ export class MergeStore {
     return id;
   }
 
-  async getAssignment(articleId: string): Promise<StoredAssignment | undefined> {
-    return MergeStore.parseAssignment(await this.redis.get(this.keys.assignment(articleId)));
-  }
-
   /** An assignment as read with other keys (`keys.assignment(articleId)`). */
   static parseAssignment(raw: string | null): StoredAssignment | undefined {
     return raw ? (JSON.parse(raw) as StoredAssignment) : undefined;

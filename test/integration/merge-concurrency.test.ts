@@ -13,6 +13,29 @@ import { processTagJob } from '../../workers/tag';
 import type { StageContext } from '../../workers/context';
 import { testConfig, uniquePrefix } from '../helpers/redis';
 
+/** A demo article as the extract stage would have stored it. */
+function demoArticleRecord(id: string, d: (typeof DEMO_ARTICLES)[number]): Article {
+  const text = d.paragraphs.join('\n\n');
+  const url = `https://${d.outlet}.example/${d.slug}`;
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    id,
+    url,
+    canonicalUrl: url,
+    source: d.outlet,
+    sourceDomain: `${d.outlet}.example`,
+    feedIds: [],
+    title: d.title,
+    authors: [d.author],
+    publishedAt: d.publishedAt,
+    text,
+    excerpt: d.summary,
+    wordCount: text.split(/\s+/).length,
+    extraction: { method: 'readability', readerable: true },
+    fetch: { status: 200, finalUrl: url, bytes: text.length, redirects: 0, fetchedAt: d.publishedAt, timings: { totalMs: 1 } },
+  } as Article;
+}
+
 /**
  * Two merge workers (separate BullMQ Workers, own connections, concurrency 4
  * each as if misconfigured) race over the demo corpus. The queue's global
@@ -34,25 +57,7 @@ test('two merge workers never split one event into two stories', async () => {
       const id = `a${String(i).padStart(20, '0')}`;
       eventOf.set(id, d.event);
       const text = d.paragraphs.join('\n\n');
-      const url = `https://${d.outlet}.example/${d.slug}`;
-      const article: Article = {
-        schemaVersion: SCHEMA_VERSION,
-        id,
-        url,
-        canonicalUrl: url,
-        source: d.outlet,
-        sourceDomain: `${d.outlet}.example`,
-        feedIds: [],
-        title: d.title,
-        authors: [d.author],
-        publishedAt: d.publishedAt,
-        text,
-        excerpt: d.summary,
-        wordCount: text.split(/\s+/).length,
-        extraction: { method: 'readability', readerable: true },
-        fetch: { status: 200, finalUrl: url, bytes: text.length, redirects: 0, fetchedAt: d.publishedAt, timings: { totalMs: 1 } },
-      } as Article;
-      await store.saveArticle(article);
+      await store.saveArticle(demoArticleRecord(id, d));
       // Half come with the tag stage's text analysis, half without (merge computes it): both paths race.
       const analysis = i % 2 ? textAnalysisRecord(analyseText(d.title, text)) : undefined;
       await store.saveTagged(id, tagEntities(text, { title: d.title }).entities, analysis);
@@ -137,24 +142,7 @@ test('tag hands merge the text analysis, merge scores with it and deletes it', a
   try {
     const d = DEMO_ARTICLES[0];
     const text = d.paragraphs.join('\n\n');
-    const url = `https://${d.outlet}.example/${d.slug}`;
-    await store.saveArticle({
-      schemaVersion: SCHEMA_VERSION,
-      id: 'a1',
-      url,
-      canonicalUrl: url,
-      source: d.outlet,
-      sourceDomain: `${d.outlet}.example`,
-      feedIds: [],
-      title: d.title,
-      authors: [d.author],
-      publishedAt: d.publishedAt,
-      text,
-      excerpt: d.summary,
-      wordCount: 100,
-      extraction: { method: 'readability', readerable: true },
-      fetch: { status: 200, finalUrl: url, bytes: text.length, redirects: 0, fetchedAt: d.publishedAt, timings: { totalMs: 1 } },
-    } as Article);
+    await store.saveArticle(demoArticleRecord('a1', d));
     await processTagJob({ id: 't1', data: { articleId: 'a1' } } as Job<ArticleJobData>, ctx);
     const raw = await redis.get(store.keys.textAnalysis('a1'));
     expect(parseTextAnalysis(raw)).toEqual(analyseText(d.title, text));
