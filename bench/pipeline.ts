@@ -234,6 +234,15 @@ async function pipeline(flags: Flags, redisUrl: string, prefix: string, releaseP
   const later: number[] = [];
   for (const [id, l] of latencyOf) ((fetchedAt.get(id) ?? firstFetch) - firstFetch < 10_000 ? early : later).push(l);
   early.sort((a, b) => a - b);
+  // The slowest article fetched in each of the run's first 15 seconds, and how many were fetched then.
+  const firstSeconds = Array.from({ length: 15 }, () => ({ fetched: 0, maxMs: 0 }));
+  for (const [id, l] of latencyOf) {
+    const s = Math.floor(((fetchedAt.get(id) ?? firstFetch) - firstFetch) / 1000);
+    if (s < firstSeconds.length) {
+      firstSeconds[s].fetched++;
+      firstSeconds[s].maxMs = Math.max(firstSeconds[s].maxMs, l);
+    }
+  }
   later.sort((a, b) => a - b);
   const mem = (await redisUsedMemory(redis)) - mem0;
   const workerCpu = Object.values(usage).reduce((s, u) => s + u.cpuMs, 0);
@@ -249,6 +258,8 @@ async function pipeline(flags: Flags, redisUrl: string, prefix: string, releaseP
     latency: { n: latencies.length, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: latencies.at(-1) },
     /** p99 of the articles fetched in the run's first 10 s, and of the others. */
     latencyP99ByPhase: { first10s: quantile(early, 0.99), after: quantile(later, 0.99) },
+    /** Per second of the first 15 s (by fetch time): articles fetched and the slowest one's latency (ms). */
+    firstSeconds,
     /** The slowest 1% of articles: median wait and processing per stage (ms), from their BullMQ jobs. */
     slowestBreakdown: breakdown,
     /** Articles fetched per wall-clock second: p50, p99 and max over the run's seconds. */
@@ -323,6 +334,7 @@ async function main() {
       process.stdout.write(
         `pipeline at 50% load (${rate} articles/s released): ${paced.published} published; fetched → published p50 ${paced.latency.p50} ms, p99 ${paced.latency.p99} ms, max ${paced.latency.max} ms\n` +
           `  p99 of articles fetched in the first 10 s: ${paced.latencyP99ByPhase.first10s} ms; after: ${paced.latencyP99ByPhase.after} ms\n` +
+          `  first 15 s by second, fetched/slowest ms: ${paced.firstSeconds.map((x) => `${x.fetched}/${x.maxMs}`).join(' ')}\n` +
           `  articles fetched per second: p50 ${paced.fetchedPerSecond.p50}, p99 ${paced.fetchedPerSecond.p99}, max ${paced.fetchedPerSecond.max}\n` +
           `  slowest 1%, median ms waiting/running per stage: ${Object.entries(paced.slowestBreakdown ?? {})
             .map(([k, v]) => `${k} ${v.waitMs}/${v.runMs}`)

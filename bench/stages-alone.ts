@@ -31,13 +31,14 @@ import { decodeBody } from '../src/feeds/charset';
 import { parseFeed } from '../src/feeds/parse';
 import { createHttpClient, fetchFacts } from '../src/fetch/http';
 import { generateLoadCorpus } from '../src/load/corpus';
-import { buildBriefing, createStoryClusterer, prepareBriefingText, type BriefingArticle } from '../src/merge';
-import { groupDuplicates, independentSourceCount, shingleSignature, type ShingleSignature } from '../src/merge/near-duplicates';
+import { createStoryClusterer, prepareBriefingText } from '../src/merge';
+import { composeStory, type StoryMember } from '../src/merge/compose-story';
+import { shingleSignature } from '../src/merge/near-duplicates';
 import { buildArticleEvent, buildStoryEvent } from '../src/publish/events';
-import { entityById, tagEntities } from '../src/tag';
-import { SCHEMA_VERSION, type ArticleEntity, type FetchFacts, type Story, type StoryArticleRef } from '../src/types';
+import { tagEntities } from '../src/tag';
+import type { ArticleEntity, FetchFacts } from '../src/types';
 
-type Member = BriefingArticle & { signature: ShingleSignature };
+type Member = StoryMember;
 
 interface Flags {
   articles: number;
@@ -70,46 +71,6 @@ interface Page {
   publishedAt?: string;
   source: string;
   html?: string;
-}
-
-/**
- * The merge stage's work after the assignment (as workers/merge.ts): near-
- * duplicates over the members, the briefing over the newest 25, the story
- * record publish sends.
- */
-function composeStory(storyId: string, version: number, members: Member[]): Story {
-  const newest = [...members].sort((a, b) => (b.publishedAt ?? '').localeCompare(a.publishedAt ?? '')).slice(0, 25);
-  const duplicateOf = groupDuplicates(members.map((m) => ({ ...m, signature: newest.includes(m) ? m.signature : undefined })));
-  const built = buildBriefing({
-    articles: newest.map((m) => ({ ...m, duplicateOf: duplicateOf.get(m.id) })),
-    related: [],
-    cardFor: (id) => entityById(id),
-  });
-  const refs: StoryArticleRef[] = members
-    .map((m) => ({
-      id: m.id,
-      title: m.title,
-      source: m.source,
-      url: m.url,
-      publishedAt: m.publishedAt,
-      duplicateOf: duplicateOf.get(m.id),
-    }))
-    .map((r) => (r.duplicateOf ? r : (({ duplicateOf: _, ...rest }) => rest)(r)))
-    .sort((a, b) => (a.publishedAt ?? '').localeCompare(b.publishedAt ?? ''));
-  const now = new Date().toISOString();
-  return {
-    schemaVersion: SCHEMA_VERSION,
-    id: storyId,
-    version,
-    title: built.title,
-    createdAt: now,
-    updatedAt: now,
-    articles: refs,
-    sources: [...new Set(refs.map((m) => m.source))].sort(),
-    independentSources: independentSourceCount(refs),
-    entities: built.entities,
-    briefing: { ...built.briefing, timeline: refs },
-  };
 }
 
 async function main() {

@@ -71,6 +71,10 @@ export const configSchema = z.object({
     timeoutMs: positiveInt,
     threadNice: z.number().int().min(0).max(19),
   }),
+  warmUp: z.object({
+    articles: nonNegativeInt,
+    pagesPerThread: nonNegativeInt,
+  }),
   merge: z.object({
     threshold: z.number().min(0).max(1),
     windowHours: z.number().positive(),
@@ -155,6 +159,8 @@ export const ENV_OVERRIDES: Array<{ env: string; path: string; kind: EnvKind }> 
   { env: 'STORYLINE_EXTRACT_THREADS', path: 'extract.threads', kind: 'number' },
   { env: 'STORYLINE_EXTRACT_TIMEOUT_MS', path: 'extract.timeoutMs', kind: 'number' },
   { env: 'STORYLINE_EXTRACT_THREAD_NICE', path: 'extract.threadNice', kind: 'number' },
+  { env: 'STORYLINE_WARM_UP_ARTICLES', path: 'warmUp.articles', kind: 'number' },
+  { env: 'STORYLINE_WARM_UP_PAGES_PER_THREAD', path: 'warmUp.pagesPerThread', kind: 'number' },
   { env: 'STORYLINE_MERGE_THRESHOLD', path: 'merge.threshold', kind: 'number' },
   { env: 'STORYLINE_MERGE_WINDOW_HOURS', path: 'merge.windowHours', kind: 'number' },
   { env: 'STORYLINE_RELATED_DAYS', path: 'merge.relatedDays', kind: 'number' },

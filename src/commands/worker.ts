@@ -53,7 +53,7 @@ export function register(program: Command): void {
       if (opts.stages.includes('feeds')) await syncFeedSchedulers(rt.queues.feeds, rt.store, cfg);
       // Before the first job: thread start, jsdom and the tagger's model are not the first articles' cost.
       await warmUpStages(opts.stages, cfg).then(
-        ({ ms }) => log.info({ stages: opts.stages, ms }, 'warmed up'),
+        (report) => log.info({ stages: opts.stages, ...report }, 'warmed up'),
         (err: Error) => log.warn({ err: err.message }, 'warm-up failed: the first jobs will pay for it'),
       );
       const workers = startStageWorkers(opts.stages, rt);

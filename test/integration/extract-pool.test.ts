@@ -93,11 +93,25 @@ test('warm-up before the first job starts every extraction thread (and nothing f
     raw.extract.threads = 2;
   });
   try {
-    await warmUpStages(['feeds', 'fetch'], cfg);
+    const none = await warmUpStages(['feeds', 'fetch'], cfg, { articles: 0 });
     expect(extractPoolFor(cfg).threadsRunning).toBe(0);
-    await warmUpStages(['extract', 'tag'], cfg);
+    expect(none).toMatchObject({ pages: 0, feeds: 0, articles: 0 });
+    const report = await warmUpStages(['extract', 'tag'], cfg, { pagesPerThread: 3, articles: 5 });
     expect(extractPoolFor(cfg).threadsRunning).toBe(2);
+    // Tag alone runs no clusterer and builds no events.
+    expect(report).toMatchObject({ pages: 6, articles: 5, stories: 0, events: 0 });
   } finally {
     await closeExtractPools();
   }
+});
+
+test('warm-up runs the merge and publish code over the bundled corpus: its 11 events, both events per article', async () => {
+  const cfg = testConfig(uniquePrefix('warm-up'));
+  // The demo corpus in date order through the clusterer, the briefing and the events' schema checks:
+  // a story that failed its schema would throw here, a wrong hand-over of the text analysis would leave no stories.
+  const report = await warmUpStages(['merge', 'publish'], cfg, { articles: 66 });
+  expect(report).toMatchObject({ pages: 0, articles: 66, stories: 11, events: 132 });
+  // The configured size by default (three passes of the corpus), feeds in every demo format.
+  const full = await warmUpStages(['feeds', 'merge'], cfg);
+  expect(full).toMatchObject({ feeds: 7, articles: cfg.warmUp.articles, events: 0 });
 });

@@ -2,39 +2,17 @@ import { Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { applyQueuePolicies, closeQueues, jobIdFor, openQueues, QUEUE_NAMES, workerOptions } from '../../queues';
 import { DEMO_ARTICLES } from '../../src/demo/corpus';
+import { demoArticleRecord } from '../../src/demo/records';
 import { analyseText, parseTextAnalysis, textAnalysisRecord } from '../../src/merge/text-analysis';
 import { RecordStore } from '../../src/store/records';
 import { clearPrefix } from '../../src/store/redis';
 import { tagEntities } from '../../src/tag';
-import { SCHEMA_VERSION, type Article, type ArticleJobData } from '../../src/types';
+import type { ArticleJobData } from '../../src/types';
 import { createLogger } from '../../src/util/logger';
 import { processMergeJob } from '../../workers/merge';
 import { processTagJob } from '../../workers/tag';
 import type { StageContext } from '../../workers/context';
 import { testConfig, uniquePrefix } from '../helpers/redis';
-
-/** A demo article as the extract stage would have stored it. */
-function demoArticleRecord(id: string, d: (typeof DEMO_ARTICLES)[number]): Article {
-  const text = d.paragraphs.join('\n\n');
-  const url = `https://${d.outlet}.example/${d.slug}`;
-  return {
-    schemaVersion: SCHEMA_VERSION,
-    id,
-    url,
-    canonicalUrl: url,
-    source: d.outlet,
-    sourceDomain: `${d.outlet}.example`,
-    feedIds: [],
-    title: d.title,
-    authors: [d.author],
-    publishedAt: d.publishedAt,
-    text,
-    excerpt: d.summary,
-    wordCount: text.split(/\s+/).length,
-    extraction: { method: 'readability', readerable: true },
-    fetch: { status: 200, finalUrl: url, bytes: text.length, redirects: 0, fetchedAt: d.publishedAt, timings: { totalMs: 1 } },
-  } as Article;
-}
 
 /**
  * Two merge workers (separate BullMQ Workers, own connections, concurrency 4
