@@ -96,10 +96,24 @@ redis.call('INCR', KEYS[2])
 for i = 2, #ARGV do redis.call('HINCRBY', KEYS[3], ARGV[i], 1) end
 return previous`;
 
+/*
+ * The story posted under each of its index keys, scored by touch time. With a
+ * TTL, entries touched more than a TTL ago go first: their story's state has
+ * expired with them (the state's TTL restarts at each commit, the same commit
+ * that touches its entries). Trimming only by rank left them there, and a
+ * stream that repeats itself (the soak's corpus: the same 11 events every 120
+ * days) filled posting lists with dead stories that tie with the live one on
+ * hits; once they outnumbered the candidate pool (60), the live story often
+ * fell out of it and every such article founded a new story (the soak's key
+ * count stepped up after 60 repeats, docs/benchmarks.md).
+ * KEYS: posting lists. ARGV: story id, touch (ms), limit, TTL (s, 0: none).
+ */
 const UPDATE_POSTINGS_LUA = `
 local storyId, touch, limit, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local expired = tonumber(touch) - ttl * 1000
 for i = 1, #KEYS do
   redis.call('ZADD', KEYS[i], touch, storyId)
+  if ttl > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', '(' .. expired) end
   redis.call('ZREMRANGEBYRANK', KEYS[i], 0, -(limit + 1))
   if ttl > 0 then redis.call('EXPIRE', KEYS[i], ttl) end
 end
@@ -491,7 +505,7 @@ export class MergeStore {
             const list = mirror.postings.get(key);
             if (!list) continue; // not mirrored: read from Redis when needed
             list.set(storyId, touch);
-            trimPostings(list, opts.postingLimit);
+            trimPostings(list, opts.postingLimit, stateTtlSec ? touch - stateTtlSec * 1000 : undefined);
             mirror.postings.set(key, list, stateTtlSec || undefined);
           }
         }
@@ -570,10 +584,13 @@ function* termsTouched(features: ArticleFeatures, candidates: StoryState[]): Gen
 }
 
 /**
- * ZREMRANGEBYRANK key 0 -(limit + 1) on a mirrored posting list: keeps the
- * `limit` highest (touch, id), as a sorted set orders equal scores by member.
+ * The postings script's trims on a mirrored posting list: entries touched
+ * before `expiredBefore` (ZREMRANGEBYSCORE), then ZREMRANGEBYRANK key 0
+ * -(limit + 1), which keeps the `limit` highest (touch, id), as a sorted set
+ * orders equal scores by member.
  */
-function trimPostings(list: Map<string, number>, limit: number): void {
+function trimPostings(list: Map<string, number>, limit: number, expiredBefore?: number): void {
+  if (expiredBefore !== undefined) for (const [id, touch] of list) if (touch < expiredBefore) list.delete(id);
   if (list.size <= limit) return;
   const lowestFirst = [...list].sort((x, y) => x[1] - y[1] || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
   for (const [id] of lowestFirst.slice(0, list.size - limit)) list.delete(id);
