@@ -66,7 +66,8 @@ export const DEFAULTS = {
   /**
    * Work a worker does before its first job (workers/warm-up.ts): bundled demo articles through the tag, merge
    * and publish code, and pages per extraction thread, so V8 has optimised the hot code before real articles
-   * arrive. 0 turns that part off (threads then start on the first page).
+   * arrive. `articles: 0` also skips parsing the demo feeds (the feeds stage's warm-up); `pagesPerThread: 0` leaves
+   * the threads to start on the first page.
    * How much: a cold function runs several times slower until V8 has seen it often enough to optimise it. On this
    * project's code, tagging and text analysis in passes of 66 articles cost 6.4, 4.2, then 2.4 ms per article from
    * the third pass on; the merge and publish code settles by the third pass too; an extraction thread takes 5–10 ms

@@ -70,23 +70,26 @@ function outletOf(article: DemoArticle) {
 async function warmUpExtraction(cfg: StorylineConfig, pagesPerThread: number): Promise<number> {
   const pool = extractPoolFor(cfg);
   const threads = Math.max(1, pool.size);
-  const pages = generateLoadCorpus(threads * pagesPerThread)
-    .articles.slice(0, threads * pagesPerThread)
-    .map((article) => {
-      const url = BASE_URL + demoArticlePath(article);
-      return { url, html: renderArticlePage(article, outletOf(article), { url, related: [] }) };
-    });
-  // As many pages in flight as threads: the pool spawns every thread and keeps each busy.
+  const articles = generateLoadCorpus(threads * pagesPerThread).articles.slice(0, threads * pagesPerThread);
+  // As many pages in flight as threads: the pool spawns every thread and keeps each busy. Pages are
+  // rendered as they are needed, and the first failure stops every loop (the worker logs it and starts).
   let next = 0;
   await Promise.all(
     Array.from({ length: threads }, async () => {
-      while (next < pages.length) {
-        const p = pages[next++];
-        await pool.extract(p.html, p.url, { dom: cfg.extract.dom });
+      while (next < articles.length) {
+        const article = articles[next++];
+        const url = BASE_URL + demoArticlePath(article);
+        const html = renderArticlePage(article, outletOf(article), { url, related: [] });
+        try {
+          await pool.extract(html, url, { dom: cfg.extract.dom });
+        } catch (err) {
+          next = articles.length;
+          throw err;
+        }
       }
     }),
   );
-  return pages.length;
+  return articles.length;
 }
 
 /** One feed per demo outlet: every format the demo serves (RSS 2, RSS without version, Atom, RDF, JSON Feed). */

@@ -106,11 +106,11 @@ return previous`;
  * hits; once they outnumbered the candidate pool (60), the live story often
  * fell out of it and every such article founded a new story (the soak's key
  * count stepped up after 60 repeats, docs/benchmarks.md).
- * KEYS: posting lists. ARGV: story id, touch (ms), limit, TTL (s, 0: none).
+ * KEYS: posting lists. ARGV: story id, touch (ms), limit, TTL (s, 0: none),
+ * expired bound (ms, exclusive: postingsExpiredBefore).
  */
 const UPDATE_POSTINGS_LUA = `
-local storyId, touch, limit, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
-local expired = tonumber(touch) - ttl * 1000
+local storyId, touch, limit, ttl, expired = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
 for i = 1, #KEYS do
   redis.call('ZADD', KEYS[i], touch, storyId)
   if ttl > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', '(' .. expired) end
@@ -118,6 +118,17 @@ for i = 1, #KEYS do
   if ttl > 0 then redis.call('EXPIRE', KEYS[i], ttl) end
 end
 return #KEYS`;
+
+/**
+ * Posting entries touched before this are of stories whose state has expired
+ * (see UPDATE_POSTINGS_LUA): a TTL ago, and a minute more, since `now` comes
+ * from the worker's clock while Redis expires the state by its own, and a
+ * dead story left a little longer costs nothing (its missing state is skipped).
+ */
+export function postingsExpiredBefore(now: number, ttlSec: number): number {
+  return now - ttlSec * 1000 - POSTING_EXPIRY_MARGIN_MS;
+}
+const POSTING_EXPIRY_MARGIN_MS = 60_000;
 
 /*
  * A story version written (MergeStore.writeStory): the versioned snapshot
@@ -172,8 +183,13 @@ function countArticle(multi: Multi, keys: Keyspace, token: string, terms: string
   queueScript(multi, SCRIPTS.countArticle, 3, keys.mergeEpoch, keys.mergeDocCount, keys.mergeDf, token, ...terms);
 }
 
-function updatePostings(multi: Multi, keys: string[], o: { storyId: string; touch: number; limit: number; ttlSec?: number }): void {
-  if (keys.length) queueScript(multi, SCRIPTS.updatePostings, keys.length, ...keys, o.storyId, o.touch, o.limit, o.ttlSec ?? 0);
+function updatePostings(
+  multi: Multi,
+  keys: string[],
+  o: { storyId: string; touch: number; limit: number; ttlSec?: number; expiredBefore?: number },
+): void {
+  if (keys.length)
+    queueScript(multi, SCRIPTS.updatePostings, keys.length, ...keys, o.storyId, o.touch, o.limit, o.ttlSec ?? 0, o.expiredBefore ?? 0);
 }
 
 export class MergeStore {
@@ -275,16 +291,23 @@ export class MergeStore {
   /** The story ids of each posting list, in any order (only hit counts are taken from them). */
   private async loadPostings(keys: string[]): Promise<Array<Iterable<string>>> {
     const mirror = this.mirror;
+    // Entries of stories whose state has expired are not hits: a list that is read but not posted to
+    // keeps them until its next update (or its own expiry).
+    const alive = this.stateTtlSec ? postingsExpiredBefore(Date.now(), this.stateTtlSec) : undefined;
     if (!mirror) {
       const pipe = this.redis.pipeline();
-      for (const key of keys) pipe.zrevrange(key, 0, -1);
+      for (const key of keys) {
+        if (alive === undefined) pipe.zrevrange(key, 0, -1);
+        else pipe.zrevrangebyscore(key, '+inf', alive);
+      }
       return ((await pipe.exec()) ?? []).map(([, ids]) => (ids as string[]) ?? []);
     }
+    const live = (list: Map<string, number>): Iterable<string> => (alive === undefined ? list.keys() : idsTouchedSince(list, alive));
     const out: Array<Iterable<string>> = [];
     const missing: number[] = [];
     keys.forEach((key, i) => {
       const list = mirror.postings.get(key);
-      if (list) out[i] = list.keys();
+      if (list) out[i] = live(list);
       else missing.push(i);
     });
     if (!missing.length) return out;
@@ -298,7 +321,7 @@ export class MergeStore {
       const flat = (res[2 * n]?.[1] as string[] | undefined) ?? [];
       const list = new Map<string, number>();
       for (let j = 0; j + 1 < flat.length; j += 2) list.set(flat[j], Number(flat[j + 1]));
-      out[i] = list.keys();
+      out[i] = live(list);
       const ttl = MergeStore.ttlFromPttl(Number(res[2 * n + 1]?.[1]));
       // No key: an empty list, until a commit (ours, or the token tells) creates it. A key that expired
       // between the two reads is simply not mirrored.
@@ -476,7 +499,8 @@ export class MergeStore {
         // Postings are ordered by touch time across all stories; one script call for every posting list.
         const postingKeys = [...next.entityIds.map(keys.mergeEntityIndex), ...next.terms.map(keys.mergeTermIndex)];
         const touch = Date.now();
-        updatePostings(multi, postingKeys, { storyId, touch, limit: opts.postingLimit, ttlSec: stateTtlSec });
+        const expiredBefore = stateTtlSec ? postingsExpiredBefore(touch, stateTtlSec) : undefined;
+        updatePostings(multi, postingKeys, { storyId, touch, limit: opts.postingLimit, ttlSec: stateTtlSec, expiredBefore });
         const stateJson = JSON.stringify({ state, indexed: next } satisfies StoredState);
         if (stateTtlSec) multi.set(keys.mergeState(storyId), stateJson, 'EX', stateTtlSec);
         else multi.set(keys.mergeState(storyId), stateJson);
@@ -505,7 +529,7 @@ export class MergeStore {
             const list = mirror.postings.get(key);
             if (!list) continue; // not mirrored: read from Redis when needed
             list.set(storyId, touch);
-            trimPostings(list, opts.postingLimit, stateTtlSec ? touch - stateTtlSec * 1000 : undefined);
+            trimPostings(list, opts.postingLimit, expiredBefore);
             mirror.postings.set(key, list, stateTtlSec || undefined);
           }
         }
@@ -581,6 +605,11 @@ function* termsTouched(features: ArticleFeatures, candidates: StoryState[]): Gen
     for (const t in s.termSums) yield t;
     for (const t in s.signatureSums) yield t;
   }
+}
+
+/** The ids of a mirrored posting list touched at or after `since`. */
+function* idsTouchedSince(list: Map<string, number>, since: number): Generator<string> {
+  for (const [id, touch] of list) if (touch >= since) yield id;
 }
 
 /**

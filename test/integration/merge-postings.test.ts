@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { articleFeatures, resolveMergeOptions } from '../../src/merge';
 import { DEMO_ARTICLES } from '../../src/demo/corpus';
 import { keyspace } from '../../src/store/keys';
-import { MergeStore } from '../../src/store/merge-store';
+import { MergeStore, type MergeIndexMirror } from '../../src/store/merge-store';
 import { MergeMirror } from '../../src/store/merge-mirror';
 import { clearPrefix } from '../../src/store/redis';
 import { tagEntities } from '../../src/tag';
@@ -43,7 +43,7 @@ test.each([
   const prefix = uniquePrefix('merge-postings');
   const keys = keyspace(prefix);
   const ttlSec = 3600;
-  const mirror = withMirror ? new MergeMirror() : undefined;
+  const mirror: MergeIndexMirror | undefined = withMirror ? new MergeMirror() : undefined;
   const store = new MergeStore(redis, keys, resolveMergeOptions({}), ttlSec, mirror);
   try {
     // A first article founds its story and posts it under its index keys.
@@ -72,6 +72,36 @@ test.each([
       if (mirrored) expect([...mirrored].sort()).toEqual([...list].sort());
     }
     if (mirror) expect(termKeys.some((key) => mirror.postings.get(key))).toBe(true);
+  } finally {
+    await clearPrefix(redis, prefix);
+    redis.disconnect();
+  }
+});
+
+test.each([
+  ['without a mirror', false],
+  ['with the mirror', true],
+])('dead stories in a posting list do not crowd the live one out of the candidate pool (%s)', async (_, withMirror) => {
+  const redis = new Redis(testRedisUrl());
+  const prefix = uniquePrefix('merge-postings');
+  const keys = keyspace(prefix);
+  const ttlSec = 3600;
+  const mirror: MergeIndexMirror | undefined = withMirror ? new MergeMirror() : undefined;
+  const opts = resolveMergeOptions({});
+  const store = new MergeStore(redis, keys, opts, ttlSec, mirror);
+  try {
+    const first = await store.plan(articleFeatures(doc(0)));
+    await first.commit(redis, () => undefined);
+    // More dead stories than the candidate pool holds, under every key the live story is posted under:
+    // as many hits as it has, and ids that sort before it, so on hits and id alone they fill the pool.
+    const indexKeys = await redis.keys(`${prefix}:merge:idx:*`);
+    const dead = Array.from({ length: opts.candidatePool + 10 }, (_, i) => `s${String(i).padStart(16, '0')}`);
+    const longAgo = Date.now() - 2 * ttlSec * 1000;
+    for (const key of indexKeys) await redis.zadd(key, ...dead.flatMap((id) => [longAgo, id]));
+    // Read, not yet posted to: the plan skips them, so the copy joins the live story.
+    const again = await store.plan(articleFeatures({ ...doc(0), id: 'again' }));
+    expect(again.created).toBe(false);
+    expect(again.storyId).toBe(first.storyId);
   } finally {
     await clearPrefix(redis, prefix);
     redis.disconnect();
