@@ -1,10 +1,11 @@
 import type { Job } from 'bullmq';
 import type { StorylineConfig } from '../config';
 import { jobIdFor } from '../queues';
-import { buildBriefing, prepareBriefingText, type BriefingArticle } from '../src/merge/briefing';
-import { groupDuplicates, independentSourceCount, shingleSignature, type ShingleSignature } from '../src/merge/near-duplicates';
+import { buildBriefing } from '../src/merge/briefing';
+import { groupDuplicates, independentSourceCount, type ShingleSignature } from '../src/merge/near-duplicates';
 import { resolveMergeOptions, type MergeOptions } from '../src/merge/score';
 import { articleFeatures } from '../src/merge/features';
+import { storyMember, type StoryMember } from '../src/merge/compose-story';
 import { analyseText, parseTextAnalysis, type TextAnalysis } from '../src/merge/text-analysis';
 import { MergeStore, type MergeIndexMirror } from '../src/store/merge-store';
 import { MergeMirror } from '../src/store/merge-mirror';
@@ -27,9 +28,6 @@ const RELATED_MIN_SHARED_ENTITIES = 2;
 const RELATED_MIN_ENTITY_OVERLAP = 0.25;
 const RELATED_MIN_TEXT_SIMILARITY = 0.05;
 
-/** A member article as the briefing takes it, with its shingle signature and briefing text analysis computed once. */
-type BriefingMember = BriefingArticle & { signature: ShingleSignature };
-
 /*
  * Every article that joins a story re-reads the story's newest members to
  * rebuild its briefing: without a cache that is up to 25 article reads, JSON
@@ -39,21 +37,11 @@ type BriefingMember = BriefingArticle & { signature: ShingleSignature };
  * safe; the worker stays stateless, a new process just starts cold.
  */
 const MEMBER_CACHE_SIZE = 2_000;
-const memberCache = new ExpiringLru<BriefingMember>(MEMBER_CACHE_SIZE);
+const memberCache = new ExpiringLru<StoryMember>(MEMBER_CACHE_SIZE);
 
 /** `analysis`: the article's text analysis when at hand (the tag stage's record); else computed here. */
-function rememberMember(a: Article, entities: ArticleEntity[], analysis?: TextAnalysis): BriefingMember {
-  const m: BriefingMember = {
-    id: a.id,
-    title: a.title,
-    text: a.text,
-    source: a.source,
-    url: a.canonicalUrl,
-    publishedAt: a.publishedAt,
-    entities,
-    signature: analysis?.shingles ?? shingleSignature(a.text),
-    prepared: analysis?.prepared ?? prepareBriefingText(a.title, a.text),
-  };
+function rememberMember(a: Article, entities: ArticleEntity[], analysis?: TextAnalysis): StoryMember {
+  const m = storyMember(a, entities, analysis);
   memberCache.set(m.id, m);
   return m;
 }
@@ -142,7 +130,7 @@ export async function processMergeJob(job: Job<ArticleJobData>, ctx: StageContex
     .slice(0, BRIEFING_MEMBERS)
     .map((m) => m.id);
   const memberArticles = await Promise.all(
-    briefingIds.map(async (id): Promise<BriefingMember | undefined> => {
+    briefingIds.map(async (id): Promise<StoryMember | undefined> => {
       if (id === articleId) return rememberMember(article, entities, analysis);
       const cached = memberCache.get(id); // a hit counts as a use
       if (cached) return cached;
@@ -155,7 +143,7 @@ export async function processMergeJob(job: Job<ArticleJobData>, ctx: StageContex
     }),
   );
 
-  const loaded = memberArticles.filter((m): m is BriefingMember => !!m);
+  const loaded = memberArticles.filter((m): m is StoryMember => !!m);
 
   // Near-duplicates among the members whose text is at hand; the others keep their earlier verdict.
   const signatures = new Map<string, ShingleSignature>(loaded.map((m) => [m.id, m.signature]));

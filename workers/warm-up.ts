@@ -5,7 +5,7 @@ import { generateLoadCorpus } from '../src/load/corpus';
 import { renderArticlePage, renderFeed } from '../src/demo/render';
 import { parseFeed } from '../src/feeds/parse';
 import { createStoryClusterer } from '../src/merge';
-import { composeStory, type StoryMember } from '../src/merge/compose-story';
+import { composeStory, storyMember, type StoryMember } from '../src/merge/compose-story';
 import { analyseText, parseTextAnalysis, textAnalysisRecord } from '../src/merge/text-analysis';
 import { buildArticleEvent, buildStoryEvent } from '../src/publish/events';
 import { tagEntities } from '../src/tag';
@@ -129,18 +129,7 @@ function warmUpArticleStages(
     const analysis = parseTextAnalysis(JSON.stringify(textAnalysisRecord(analyseText(record.title, record.text))));
     if (!clusterer || !analysis) continue;
     const storyId = clusterer.add({ id: record.id, title: record.title, text: record.text, publishedAt: record.publishedAt, entities });
-    const member: StoryMember = {
-      id: record.id,
-      title: record.title,
-      text: record.text,
-      source: record.source,
-      url: record.url,
-      publishedAt: record.publishedAt,
-      entities,
-      signature: analysis.shingles,
-      prepared: analysis.prepared,
-    };
-    const list = [...(members.get(storyId) ?? []), member];
+    const list = [...(members.get(storyId) ?? []), storyMember(record, entities, analysis)];
     members.set(storyId, list);
     const story = composeStory(storyId, list.length, list);
     if (stages.includes('publish')) {

@@ -1,10 +1,30 @@
-import { buildBriefing, type BriefingArticle } from './briefing';
-import { groupDuplicates, independentSourceCount, type ShingleSignature } from './near-duplicates';
+import { buildBriefing, prepareBriefingText, type BriefingArticle } from './briefing';
+import { groupDuplicates, independentSourceCount, shingleSignature, type ShingleSignature } from './near-duplicates';
+import type { TextAnalysis } from './text-analysis';
 import { entityById } from '../tag';
-import { SCHEMA_VERSION, type Story, type StoryArticleRef } from '../types';
+import { SCHEMA_VERSION, type Article, type ArticleEntity, type Story, type StoryArticleRef } from '../types';
 
 /** A story member held in memory: what the briefing needs and its near-duplicate signature. */
 export type StoryMember = BriefingArticle & { signature: ShingleSignature };
+
+/**
+ * An article as a story member. `analysis`: its text analysis when at hand
+ * (the tag stage's record); else the signature and the briefing's text
+ * analysis are computed here.
+ */
+export function storyMember(a: Article, entities: ArticleEntity[], analysis?: TextAnalysis): StoryMember {
+  return {
+    id: a.id,
+    title: a.title,
+    text: a.text,
+    source: a.source,
+    url: a.canonicalUrl,
+    publishedAt: a.publishedAt,
+    entities,
+    signature: analysis?.shingles ?? shingleSignature(a.text),
+    prepared: analysis?.prepared ?? prepareBriefingText(a.title, a.text),
+  };
+}
 
 /**
  * The story record publish sends, composed in memory from its members, as
