@@ -7,29 +7,11 @@ import { keyspace } from '../../src/store/keys';
 import { MergeStore, type MergeIndexMirror } from '../../src/store/merge-store';
 import { MergeMirror } from '../../src/store/merge-mirror';
 import { tagEntities } from '../../src/tag';
+import { demoStreamDoc, type StreamDoc } from '../helpers/demo-docs';
 import { testRedisUrl, uniquePrefix } from '../helpers/redis';
 
-interface StreamDoc {
-  id: string;
-  title: string;
-  text: string;
-  publishedAt?: string;
-  entities: Array<{ entityId: string; salience: number }>;
-}
-
 function demoStream(): StreamDoc[] {
-  return [...DEMO_ARTICLES]
-    .sort((a, b) => a.publishedAt.localeCompare(b.publishedAt) || a.slug.localeCompare(b.slug))
-    .map((a) => {
-      const text = a.paragraphs.join('\n\n');
-      return {
-        id: `${a.outlet}/${a.slug}`,
-        title: a.title,
-        text,
-        publishedAt: a.publishedAt,
-        entities: tagEntities(text, { title: a.title }).entities,
-      };
-    });
+  return [...DEMO_ARTICLES].sort((a, b) => a.publishedAt.localeCompare(b.publishedAt) || a.slug.localeCompare(b.slug)).map(demoStreamDoc);
 }
 
 /**
