@@ -7,8 +7,12 @@
  *   createStoryClusterer with its defaults and the real tagger; pairwise,
  *   BCubed and NMI as defined by ../shared/tools/clustering-score/metrics.mjs
  *   (reimplemented here, same formulas). "online" scores the id add() returned;
- *   "final" the story after story repair (storyOf). Split-half rows: the
+ *   "final" the story after story repair (assignments()). Split-half rows: the
  *   gold stories split in two by a hash of their label, each half run alone.
+ * - Shared scorer: the same streams through ../shared/tools/clustering-score
+ *   itself, with src/merge/harness.ts as its CLUSTERER module, the way the
+ *   held-out sets are scored. Its loader needs a date on every document, so
+ *   undated ones (ECB+) get one minute per position, in file order.
  * - Throughput: synthetic stories (Zipf vocabulary plus per-story names),
  *   entities given (the tagger is another stage), articles/s of add() once
  *   N stories are open.
@@ -17,11 +21,14 @@
  *
  * Env: CLUSTERING_DEV (data dir), BENCH_OPEN (comma list, default 1000,100000),
  * BENCH_REDIS_ARTICLES (default 4000), BENCH_PARTS (comma list of quality,
- * throughput, redis; default all three), BENCH_MEASURED (adds timed per size,
+ * scorer, throughput, redis; default all four), CLUSTERING_SCORER (the shared
+ * scorer's evaluate.mjs), BENCH_MEASURED (adds timed per size,
  * default 2000).
  */
 
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { articleFeatures, createStoryClusterer, resolveMergeOptions, type ClustererArticle } from '../src/merge';
@@ -32,6 +39,7 @@ import { redisUsedMemory } from './redis-info';
 
 const ROOT = path.resolve(__dirname, '../..');
 const DEV = process.env.CLUSTERING_DEV ?? path.resolve(ROOT, '../shared/corpus/clustering-dev');
+const SCORER = process.env.CLUSTERING_SCORER ?? path.resolve(ROOT, '../shared/tools/clustering-score/evaluate.mjs');
 const STREAMS: Array<[string, string]> = [
   ['ECB+', 'ecbplus.dev.jsonl'],
   ['GVC', 'gvc.dev.jsonl'],
@@ -109,7 +117,8 @@ function hashHalf(label: string): number {
 function runStream(docs: DevDoc[]) {
   const c = createStoryClusterer();
   const online = docs.map((d) => c.add(d));
-  const final = docs.map((d, i) => c.storyOf(d.id) ?? online[i]);
+  const assigned = c.assignments();
+  const final = docs.map((d, i) => assigned.get(d.id) ?? online[i]);
   const gold = docs.map((d) => d.cluster);
   return { online: metrics(gold, online), final: metrics(gold, final), merged: c.merged().size };
 }
@@ -143,6 +152,61 @@ function quality(): void {
           ` | ${pct(f.pF1)} / ${pct(f.b3F1)} / ${f.nmi.toFixed(3)} (${r.merged} repairs)`,
       );
     }
+  }
+}
+
+interface ScorerSummary {
+  docs: number;
+  predClusters: number;
+  pairwise: { p: number; r: number; f1: number };
+  bcubed: { f1: number };
+  nmi: number;
+  final: { pairwiseF1: number; bcubedF1: number; nmi: number; predClusters: number };
+}
+
+/** One stream through the shared scorer (its own process), with the harness module as the clusterer. */
+function runSharedScorer(file: string): ScorerSummary {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'storyline-scorer-'));
+  try {
+    const start = Date.UTC(2000, 0, 1);
+    const lines = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l, i) => {
+        const d = JSON.parse(l) as { publishedAt?: string | null };
+        return JSON.stringify(d.publishedAt ? d : { ...d, publishedAt: new Date(start + (i + 1) * 60_000).toISOString() });
+      });
+    writeFileSync(path.join(dir, 'dev.jsonl'), lines.join('\n') + '\n');
+    const out = execFileSync(process.execPath, [SCORER], {
+      env: { ...process.env, HOLDOUT_CLUSTERING: dir, HOLDOUT_SPLIT: 'dev', CLUSTERER: path.resolve(__dirname, '../src/merge/harness.js') },
+      encoding: 'utf8',
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    const summary = out.split('\n').find((l) => l.startsWith('SUMMARY '));
+    if (!summary) throw new Error(`the shared scorer printed no SUMMARY line:\n${out}`);
+    return JSON.parse(summary.slice('SUMMARY '.length)) as ScorerSummary;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function sharedScorer(): void {
+  console.log('\n## The same streams through the shared scorer (CLUSTERER=dist/src/merge/harness.js)');
+  if (!existsSync(SCORER) || !existsSync(DEV)) {
+    console.log(`  shared scorer or streams not found (${SCORER}): set CLUSTERING_SCORER / CLUSTERING_DEV; skipping.`);
+    return;
+  }
+  console.log('stream                 | online pairwise P/R/F1 | BCubed F1 | NMI   | stories | final pF1 / B3 / NMI');
+  for (const [name, file] of STREAMS) {
+    const full = path.join(DEV, file);
+    if (!existsSync(full)) continue;
+    const s = runSharedScorer(full);
+    const f = s.final;
+    console.log(
+      `${name.padEnd(22)} | ${pct(s.pairwise.p)} / ${pct(s.pairwise.r)} / ${pct(s.pairwise.f1)}`.padEnd(49) +
+        ` | ${pct(s.bcubed.f1).padStart(9)} | ${s.nmi.toFixed(3)} | ${String(s.predClusters).padStart(7)}` +
+        ` | ${pct(f.pairwiseF1)} / ${pct(f.bcubedF1)} / ${f.nmi.toFixed(3)}`,
+    );
   }
 }
 
@@ -254,8 +318,9 @@ async function redisMemory(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const parts = new Set((process.env.BENCH_PARTS ?? 'quality,throughput,redis').split(',').map((p) => p.trim()));
+  const parts = new Set((process.env.BENCH_PARTS ?? 'quality,scorer,throughput,redis').split(',').map((p) => p.trim()));
   if (parts.has('quality')) quality();
+  if (parts.has('scorer')) sharedScorer();
   if (parts.has('throughput')) throughput();
   if (parts.has('redis')) await redisMemory();
 }

@@ -47,9 +47,16 @@ export interface StoryClusterer {
   /** Assigns the article to a story and returns the story id. Re-adding an article returns its story. */
   add(article: ClustererArticle): string;
   /** Why each article joined (or founded) its story, as decided when it arrived. */
-  assignments(): Map<string, AssignmentReason>;
-  /** One article's assignment (assignments() copies them all). */
+  reasons(): Map<string, AssignmentReason>;
+  /** One article's reason (reasons() copies them all). */
   reasonOf(articleId: string): AssignmentReason | undefined;
+  /**
+   * Every article's story now, after any story repair: article id → story id.
+   * This is the shape the shared clustering scorer reads as its "final"
+   * assignments (../shared/tools/clustering-score), so the clusterer can be
+   * handed to it as it is.
+   */
+  assignments(): Map<string, string>;
   /** The article's story now, after any story repair (undefined for an unknown article). */
   storyOf(articleId: string): string | undefined;
   /** Story repair so far: absorbed story id → surviving story id. */
@@ -249,8 +256,9 @@ export function createStoryClusterer(options: Partial<MergeOptions> & { tag?: En
       });
       return storyId;
     },
-    assignments: () => new Map(reasons),
+    reasons: () => new Map(reasons),
     reasonOf: (articleId) => reasons.get(articleId),
+    assignments: () => new Map([...reasons].map(([articleId, r]) => [articleId, resolve(r.storyId)])),
     storyOf: (articleId) => {
       const r = reasons.get(articleId);
       return r ? resolve(r.storyId) : undefined;

@@ -118,7 +118,7 @@ async function runBoth(
       const plan = await store.plan(articleFeatures(d));
       await plan.commit(redis, () => undefined);
       viaRedis.push(plan.storyId);
-      const mine = clusterer.assignments().get(d.id);
+      const mine = clusterer.reasonOf(d.id);
       if (JSON.stringify(mine) !== JSON.stringify(plan.reason)) {
         if (reasonsEqual) console.log(JSON.stringify(mine), JSON.stringify(plan.reason));
         reasonsEqual = false;

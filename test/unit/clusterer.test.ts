@@ -123,7 +123,7 @@ describe('createStoryClusterer', () => {
   test('explains each assignment', () => {
     const clusterer = createStoryClusterer();
     for (const a of ALL) clusterer.add(a);
-    const reasons = clusterer.assignments();
+    const reasons = clusterer.reasons();
     const founder = reasons.get(CHIPS[0].id);
     expect(founder).toMatchObject({ storyId: storyIdFor(CHIPS[0].id), created: true });
     const joiner = reasons.get(CHIPS[1].id);
@@ -162,7 +162,7 @@ describe('createStoryClusterer', () => {
     const apart = createStoryClusterer();
     const original = apart.add(CHIPS[0]);
     expect(apart.add(later(45, CHIPS[1]))).not.toBe(original);
-    expect(apart.assignments().get(`${CHIPS[1].id}/+45d`)?.textSimilarity).toBeGreaterThan(DEFAULT_MERGE_OPTIONS.threshold);
+    expect(apart.reasonOf(`${CHIPS[1].id}/+45d`)?.textSimilarity).toBeGreaterThan(DEFAULT_MERGE_OPTIONS.threshold);
   });
 
   test('a follow-up naming the same people and places continues the story weeks later; topic words alone do not', () => {
@@ -170,7 +170,7 @@ describe('createStoryClusterer', () => {
     const original = clusterer.add(CHIPS[0]);
     // Same names (Tencent Cloud, Ascend 910C, Shenzhen...): past the 3-day window, within the follow-up window.
     expect(clusterer.add(later(20, CHIPS[1]))).toBe(original);
-    const reason = clusterer.assignments().get(`${CHIPS[1].id}/+20d`);
+    const reason = clusterer.reasonOf(`${CHIPS[1].id}/+20d`);
     expect(reason?.signatureSimilarity).toBeGreaterThanOrEqual(DEFAULT_MERGE_OPTIONS.followUpSignatureSimilarity);
 
     // The same event in other words, without its names: only the 3-day window applies.
@@ -198,6 +198,40 @@ describe('createStoryClusterer', () => {
     expect(tag).toHaveBeenCalledTimes(1);
     expect(tag).toHaveBeenCalledWith(CHIPS[0].text, { title: CHIPS[0].title });
     expect(clusterer.stories()[0].entityWeights).toEqual(expect.objectContaining({ 'org:tencent': 1.8 }));
+  });
+});
+
+describe('story repair', () => {
+  // Two stories about one port and company in different words, and an article that bridges them.
+  const words = (stem: string) => Array.from({ length: 30 }, (_, i) => `${stem}${String.fromCharCode(97 + i)}`).join(' ');
+  const place = 'at the port where Marlow Dynamics works with Tallinn.';
+  const at = '2026-11-20T10:00:00Z';
+  const CRANES = { id: 'cranes', title: 'Crane contract', text: `Officials said ${words('crane')} ${place}`, publishedAt: at };
+  const DREDGING = { id: 'dredging', title: 'Dredging lawsuit', text: `Lawyers said ${words('dredge')} ${place}`, publishedAt: at };
+  const BRIDGE = {
+    id: 'bridge',
+    title: 'Crane and dredging',
+    text: `Reporters said ${words('crane')} ${words('dredge')} ${place}`,
+    publishedAt: at,
+  };
+
+  test('a bridging article merges two stories; assignments() gives every article its story after the repair', () => {
+    const clusterer = createStoryClusterer();
+    const cranes = clusterer.add(CRANES);
+    const dredging = clusterer.add(DREDGING);
+    expect(dredging).not.toBe(cranes);
+    const survivor = clusterer.add(BRIDGE);
+    expect([cranes, dredging]).toContain(survivor);
+    const absorbed = survivor === cranes ? dredging : cranes;
+
+    expect(clusterer.reasonOf(BRIDGE.id)?.merged).toEqual([absorbed]);
+    expect(clusterer.merged()).toEqual(new Map([[absorbed, survivor]]));
+    // reasons() keeps the decision as it was made; assignments() and storyOf() follow the repair.
+    expect(clusterer.reasons().get(CRANES.id)?.storyId).toBe(cranes);
+    const final = clusterer.assignments();
+    expect(final).toEqual(new Map([CRANES, DREDGING, BRIDGE].map((a) => [a.id, survivor])));
+    for (const [articleId, storyId] of final) expect(clusterer.storyOf(articleId)).toBe(storyId);
+    expect(clusterer.stories().map((s) => s.id)).toEqual([survivor]);
   });
 });
 
