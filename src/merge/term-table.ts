@@ -7,7 +7,13 @@ import type { TermTable } from './score';
  * the frequencies it reads from Redis.
  */
 export class DenseTermTable implements TermTable {
-  private readonly ids = new Map<string, number>();
+  /**
+   * Term → id. A null-prototype object, not a Map: with a few hundred thousand
+   * terms V8 looks a fresh string up about twice as fast in a dictionary-mode
+   * object (the lookup internalises the string once, then compares pointers).
+   */
+  private readonly ids: Record<string, number> = Object.create(null) as Record<string, number>;
+  private count = 0;
   /** The current article's terms: a small, cache-warm map consulted before the big one. */
   private recent = new Map<string, number>();
   private dfs = new Int32Array(1024);
@@ -18,9 +24,9 @@ export class DenseTermTable implements TermTable {
   id(term: string): number {
     let id = this.recent.get(term);
     if (id !== undefined) return id;
-    id = this.ids.get(term);
+    id = this.ids[term];
     if (id === undefined) {
-      this.ids.set(term, (id = this.ids.size));
+      this.ids[term] = id = this.count++;
       if (id >= this.dfs.length) this.grow();
     }
     return id;
@@ -28,11 +34,11 @@ export class DenseTermTable implements TermTable {
 
   /** Distinct terms that have an id. */
   get size(): number {
-    return this.ids.size;
+    return this.count;
   }
 
   df(term: string): number {
-    const id = this.recent.get(term) ?? this.ids.get(term);
+    const id = this.recent.get(term) ?? this.ids[term];
     return id === undefined ? 0 : this.dfs[id];
   }
 
