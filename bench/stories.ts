@@ -161,10 +161,16 @@ interface ScorerSummary {
   pairwise: { p: number; r: number; f1: number };
   bcubed: { f1: number };
   nmi: number;
-  final: { pairwiseF1: number; bcubedF1: number; nmi: number; predClusters: number };
+  /** Absent when the clusterer has no assignments(). */
+  final?: { pairwiseF1: number; bcubedF1: number; nmi: number; predClusters: number };
 }
 
-/** One stream through the shared scorer (its own process), with the harness module as the clusterer. */
+/**
+ * One stream through the shared scorer (its own process), with the harness
+ * module as the clusterer. Only the documents without a date get one (a
+ * minute apart from 2000-01-01, in file order); the streams are dated
+ * throughout or not at all.
+ */
 function runSharedScorer(file: string): ScorerSummary {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'storyline-scorer-'));
   try {
@@ -177,10 +183,15 @@ function runSharedScorer(file: string): ScorerSummary {
         return JSON.stringify(d.publishedAt ? d : { ...d, publishedAt: new Date(start + (i + 1) * 60_000).toISOString() });
       });
     writeFileSync(path.join(dir, 'dev.jsonl'), lines.join('\n') + '\n');
+    // The scorer's optional outputs (PRED_OUT, EVAL_PROGRESS) are not wanted from a bench.
+    const env = { ...process.env };
+    delete env.PRED_OUT;
+    delete env.EVAL_PROGRESS;
     const out = execFileSync(process.execPath, [SCORER], {
-      env: { ...process.env, HOLDOUT_CLUSTERING: dir, HOLDOUT_SPLIT: 'dev', CLUSTERER: path.resolve(__dirname, '../src/merge/harness.js') },
+      env: { ...env, HOLDOUT_CLUSTERING: dir, HOLDOUT_SPLIT: 'dev', CLUSTERER: path.resolve(__dirname, '../src/merge/harness.js') },
       encoding: 'utf8',
       maxBuffer: 16 * 1024 * 1024,
+      timeout: 10 * 60_000,
     });
     const summary = out.split('\n').find((l) => l.startsWith('SUMMARY '));
     if (!summary) throw new Error(`the shared scorer printed no SUMMARY line:\n${out}`);
@@ -199,13 +210,25 @@ function sharedScorer(): void {
   console.log('stream                 | online pairwise P/R/F1 | BCubed F1 | NMI   | stories | final pF1 / B3 / NMI');
   for (const [name, file] of STREAMS) {
     const full = path.join(DEV, file);
-    if (!existsSync(full)) continue;
-    const s = runSharedScorer(full);
+    if (!existsSync(full)) {
+      console.log(`${name}: ${full} missing, skipped`);
+      continue;
+    }
+    let s: ScorerSummary;
+    try {
+      s = runSharedScorer(full);
+    } catch (err) {
+      // One stream failing (the scorer's exit code, a timeout) must not stop the other streams or parts.
+      const e = err as { message?: string; stdout?: string };
+      console.log(`${name}: the shared scorer failed: ${e.message ?? String(err)}${e.stdout ? `\n${e.stdout}` : ''}`);
+      process.exitCode = 1;
+      continue;
+    }
     const f = s.final;
     console.log(
       `${name.padEnd(22)} | ${pct(s.pairwise.p)} / ${pct(s.pairwise.r)} / ${pct(s.pairwise.f1)}`.padEnd(49) +
         ` | ${pct(s.bcubed.f1).padStart(9)} | ${s.nmi.toFixed(3)} | ${String(s.predClusters).padStart(7)}` +
-        ` | ${pct(f.pairwiseF1)} / ${pct(f.bcubedF1)} / ${f.nmi.toFixed(3)}`,
+        ` | ${f ? `${pct(f.pairwiseF1)} / ${pct(f.bcubedF1)} / ${f.nmi.toFixed(3)}` : 'no final assignments'}`,
     );
   }
 }

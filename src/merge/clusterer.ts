@@ -35,8 +35,8 @@ export interface ClustererArticle {
   id: string;
   title: string;
   text: string;
-  /** ISO 8601; missing or unparseable dates disable time decay for the article. */
-  publishedAt?: string;
+  /** ISO 8601; missing (undefined or null) or unparseable dates disable time decay for the article. */
+  publishedAt?: string | null;
   url?: string;
   source?: string;
   /** When absent, the clusterer tags the text itself. */

@@ -11,7 +11,7 @@ export interface FeatureInput {
   title: string;
   text: string;
   /** ISO 8601; missing or unparseable dates disable time decay for the article. */
-  publishedAt?: string;
+  publishedAt?: string | null;
   entities: Array<{ entityId: string; salience: number }>;
 }
 

@@ -12,7 +12,7 @@ export class DenseTermTable implements TermTable {
    * terms V8 looks a fresh string up about twice as fast in a dictionary-mode
    * object (the lookup internalises the string once, then compares pointers).
    */
-  private readonly ids: Record<string, number> = Object.create(null) as Record<string, number>;
+  private readonly ids: Record<string, number | undefined> = Object.create(null) as Record<string, number | undefined>;
   private count = 0;
   /** The current article's terms: a small, cache-warm map consulted before the big one. */
   private recent = new Map<string, number>();

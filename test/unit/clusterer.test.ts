@@ -203,7 +203,9 @@ describe('createStoryClusterer', () => {
 
 describe('story repair', () => {
   // Two stories about one port and company in different words, and an article that bridges them.
-  const words = (stem: string) => Array.from({ length: 30 }, (_, i) => `${stem}${String.fromCharCode(97 + i)}`).join(' ');
+  // 30 distinct made-up words per stem (cranea … cranead): two letters past 26.
+  const words = (stem: string) =>
+    Array.from({ length: 30 }, (_, i) => `${stem}${i >= 26 ? 'a' : ''}${String.fromCharCode(97 + (i % 26))}`).join(' ');
   const place = 'at the port where Marlow Dynamics works with Tallinn.';
   const at = '2026-11-20T10:00:00Z';
   const CRANES = { id: 'cranes', title: 'Crane contract', text: `Officials said ${words('crane')} ${place}`, publishedAt: at };

@@ -17,13 +17,14 @@ describe('DenseTermTable', () => {
     expect(table.df('unseen')).toBe(0);
   });
 
-  test("terms that are names of Object.prototype's members or array indices are ordinary terms", () => {
+  test("terms named like Object.prototype's members, or like array indices, are ordinary terms", () => {
     const table = new DenseTermTable();
-    const odd = ['constructor', '__proto__', 'tostring', 'hasownproperty', 'valueof', '2008', '0', '4294967295'];
+    // Terms are lower case: of Object.prototype's names only these two could collide in a plain object.
+    const odd = ['constructor', '__proto__', '2008', '0', '01', '4294967295'];
     table.countDocument(odd);
     table.countDocument(['constructor', '2008']);
     expect(odd.map((t) => table.id(t))).toEqual(odd.map((_, i) => i));
-    expect(odd.map((t) => table.df(t))).toEqual([2, 1, 1, 1, 1, 2, 1, 1]);
+    expect(odd.map((t) => table.df(t))).toEqual([2, 1, 2, 1, 1, 1]);
     expect(table.size).toBe(odd.length);
   });
 
