@@ -123,6 +123,14 @@ function runStream(docs: DevDoc[]) {
   return { online: metrics(gold, online), final: metrics(gold, final), merged: c.merged().size };
 }
 
+/** The dev streams found under DEV, as [name, path]; a missing one is reported and left out. */
+function presentStreams(): Array<[string, string]> {
+  return STREAMS.map(([name, file]): [string, string] => [name, path.join(DEV, file)]).filter(([name, full]) => {
+    if (!existsSync(full)) console.log(`${name}: ${full} missing, skipped`);
+    return existsSync(full);
+  });
+}
+
 function quality(): void {
   console.log('## Dev-set quality (createStoryClusterer defaults, real tagger, stream order)');
   if (!existsSync(DEV)) {
@@ -130,12 +138,7 @@ function quality(): void {
     return;
   }
   console.log('stream                 | online pairwise P/R/F1 | BCubed F1 | NMI   | stories (gold) | final pF1 / B3 / NMI');
-  for (const [name, file] of STREAMS) {
-    const full = path.join(DEV, file);
-    if (!existsSync(full)) {
-      console.log(`${name}: ${full} missing, skipped`);
-      continue;
-    }
+  for (const [name, full] of presentStreams()) {
     const docs = loadStream(full);
     const rows: Array<[string, DevDoc[]]> = [
       [name, docs],
@@ -208,12 +211,7 @@ function sharedScorer(): void {
     return;
   }
   console.log('stream                 | online pairwise P/R/F1 | BCubed F1 | NMI   | stories | final pF1 / B3 / NMI');
-  for (const [name, file] of STREAMS) {
-    const full = path.join(DEV, file);
-    if (!existsSync(full)) {
-      console.log(`${name}: ${full} missing, skipped`);
-      continue;
-    }
+  for (const [name, full] of presentStreams()) {
     let s: ScorerSummary;
     try {
       s = runSharedScorer(full);
