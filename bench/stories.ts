@@ -18,10 +18,13 @@
  *   N stories are open.
  * - Redis: the Redis merge path (MergeStore plan + commit) on a private
  *   redis-server; INFO used_memory before and after, over the stories made.
+ * - df: the merge df hashes' size along a stream whose vocabulary keeps
+ *   growing, counted forever and in generations (dfGenerationSize).
  *
  * Env: CLUSTERING_DEV (data dir), BENCH_OPEN (comma list, default 1000,100000),
- * BENCH_REDIS_ARTICLES (default 4000), BENCH_PARTS (comma list of quality,
- * scorer, throughput, redis; default all four), CLUSTERING_SCORER (the shared
+ * BENCH_REDIS_ARTICLES (default 4000), BENCH_DF_ARTICLES (default 12000),
+ * BENCH_DF_GENERATION (default 2000), BENCH_PARTS (comma list of quality,
+ * scorer, throughput, redis, df; default all five), CLUSTERING_SCORER (the shared
  * scorer's evaluate.mjs), BENCH_MEASURED (adds timed per size,
  * default 2000).
  */
@@ -33,6 +36,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { articleFeatures, createStoryClusterer, resolveMergeOptions, type ClustererArticle } from '../src/merge';
 import { keyspace } from '../src/store/keys';
+import { MergeMirror } from '../src/store/merge-mirror';
 import { MergeStore } from '../src/store/merge-store';
 import { redisServerAvailable, startRedisServer } from '../src/util/redis-server';
 import { redisUsedMemory } from './redis-info';
@@ -338,12 +342,61 @@ async function redisMemory(): Promise<void> {
   }
 }
 
+/**
+ * The merge df hashes as the vocabulary grows: every synthetic story brings two new names, as real news
+ * brings new people, places and numbers. Counted forever the hashes grow with every article; in
+ * generations (dfGenerationSize) they hold at most two generations' vocabulary.
+ */
+async function dfGenerations(): Promise<void> {
+  console.log('\n## Merge df hashes in Redis as the vocabulary grows (MergeStore on a private redis-server)');
+  if (!redisServerAvailable()) {
+    console.log('  redis-server not installed: skipped');
+    return;
+  }
+  const articles = Number(process.env.BENCH_DF_ARTICLES ?? 12_000);
+  const generation = Number(process.env.BENCH_DF_GENERATION ?? 2_000);
+  const server = await startRedisServer();
+  const redis = new Redis(server.url);
+  try {
+    for (const size of [0, generation]) {
+      const keys = keyspace(`bench-df-${size}`);
+      // With a mirror, as a merge worker runs (it re-reads every df after a generation turn).
+      const store = new MergeStore(redis, keys, resolveMergeOptions({ dfGenerationSize: size }), undefined, new MergeMirror());
+      const rand = rng(11);
+      const checkpoints: string[] = [];
+      const t0 = process.hrtime.bigint();
+      for (let i = 1; i <= articles; i++) {
+        const storyNo = i % 2 === 0 ? Math.floor(rand() * (i / 2)) : i;
+        const a = syntheticArticle(storyNo, i, rand);
+        const plan = await store.plan(articleFeatures({ ...a, entities: a.entities ?? [] }));
+        await plan.commit(redis, () => undefined);
+        // Just before a turn (the most the generations ever hold) and after the last article.
+        if (i % (articles / 6) === articles / 6 - 1 || i === articles) {
+          const fields = (await redis.hlen(keys.mergeDf)) + (await redis.hlen(keys.mergePrevDf));
+          const usage = async (key: string) => Number((await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0')) ?? 0);
+          const bytes = (await usage(keys.mergeDf)) + (await usage(keys.mergePrevDf));
+          checkpoints.push(`${i}: ${fields} entries, ${(bytes / 2 ** 20).toFixed(2)} MiB`);
+        }
+      }
+      const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+      console.log(
+        `${size ? `generations of ${size}` : 'counted forever'}: ${checkpoints.join(' · ')} ` +
+          `(${(articles / secs).toFixed(0)} articles/s)`,
+      );
+    }
+  } finally {
+    redis.disconnect();
+    await server.stop();
+  }
+}
+
 async function main(): Promise<void> {
-  const parts = new Set((process.env.BENCH_PARTS ?? 'quality,scorer,throughput,redis').split(',').map((p) => p.trim()));
+  const parts = new Set((process.env.BENCH_PARTS ?? 'quality,scorer,throughput,redis,df').split(',').map((p) => p.trim()));
   if (parts.has('quality')) quality();
   if (parts.has('scorer')) sharedScorer();
   if (parts.has('throughput')) throughput();
   if (parts.has('redis')) await redisMemory();
+  if (parts.has('df')) await dfGenerations();
 }
 
 main().catch((err) => {

@@ -82,6 +82,12 @@ export const DEFAULTS = {
     windowHours: 72,
     /** Horizon for "how we got here" related stories. */
     relatedDays: 30,
+    /**
+     * Articles per document-frequency generation: idf counts the last one to two generations, so the merge df
+     * hashes in Redis hold that many articles' vocabulary instead of growing forever (MergeOptions.dfGenerationSize).
+     * 0 counts forever.
+     */
+    dfGenerationArticles: 100_000,
   },
   concurrency: { feeds: 2, fetch: 8, extract: 2, tag: 4, merge: 1, publish: 4 },
   jobs: {

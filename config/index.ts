@@ -79,6 +79,7 @@ export const configSchema = z.object({
     threshold: z.number().min(0).max(1),
     windowHours: z.number().positive(),
     relatedDays: z.number().positive(),
+    dfGenerationArticles: nonNegativeInt,
   }),
   concurrency: z.object({
     feeds: positiveInt,
@@ -164,6 +165,7 @@ export const ENV_OVERRIDES: Array<{ env: string; path: string; kind: EnvKind }> 
   { env: 'STORYLINE_MERGE_THRESHOLD', path: 'merge.threshold', kind: 'number' },
   { env: 'STORYLINE_MERGE_WINDOW_HOURS', path: 'merge.windowHours', kind: 'number' },
   { env: 'STORYLINE_RELATED_DAYS', path: 'merge.relatedDays', kind: 'number' },
+  { env: 'STORYLINE_MERGE_DF_GENERATION', path: 'merge.dfGenerationArticles', kind: 'number' },
   { env: 'STORYLINE_CONCURRENCY_FEEDS', path: 'concurrency.feeds', kind: 'number' },
   { env: 'STORYLINE_CONCURRENCY_FETCH', path: 'concurrency.fetch', kind: 'number' },
   { env: 'STORYLINE_CONCURRENCY_EXTRACT', path: 'concurrency.extract', kind: 'number' },

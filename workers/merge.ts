@@ -58,7 +58,11 @@ function mirrorFor(ctx: StageContext): MergeIndexMirror {
 }
 
 export function mergeOptionsFrom(cfg: StorylineConfig): MergeOptions {
-  return resolveMergeOptions({ threshold: cfg.merge.threshold, timeWindowMs: cfg.merge.windowHours * 3600_000 });
+  return resolveMergeOptions({
+    threshold: cfg.merge.threshold,
+    timeWindowMs: cfg.merge.windowHours * 3600_000,
+    dfGenerationSize: cfg.merge.dfGenerationArticles,
+  });
 }
 
 /**

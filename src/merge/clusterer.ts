@@ -74,7 +74,9 @@ export function createStoryClusterer(options: Partial<MergeOptions> & { tag?: En
   const opts = resolveMergeOptions(mergeOptions);
 
   const terms = new DenseTermTable();
+  /** Documents counted in df: this generation's and the previous one's (MergeOptions.dfGenerationSize). */
   let docCount = 0;
+  let generationDocs = 0;
   const stats: CorpusStats = {
     get docCount() {
       return docCount;
@@ -224,6 +226,7 @@ export function createStoryClusterer(options: Partial<MergeOptions> & { tag?: En
       const features = articleFeatures({ ...article, entities: entitiesFor(article) });
       // Count the article before scoring so its own terms have a defined IDF.
       docCount++;
+      generationDocs++;
       terms.countDocument(features.terms.keys());
 
       const now = withIdfCache(stats);
@@ -254,6 +257,12 @@ export function createStoryClusterer(options: Partial<MergeOptions> & { tag?: En
         ...decision.reason,
         ...(absorbedIds.length ? { merged: absorbedIds } : {}),
       });
+      // After the decision, as the merge commit's script rotates after counting (merge parity).
+      if (opts.dfGenerationSize > 0 && generationDocs >= opts.dfGenerationSize) {
+        terms.rotateGeneration();
+        docCount = generationDocs;
+        generationDocs = 0;
+      }
       return storyId;
     },
     reasons: () => new Map(reasons),

@@ -130,6 +130,16 @@ export interface MergeOptions {
   candidatePool: number;
   /** Shared terms reported in an AssignmentReason. */
   reportedSharedTerms: number;
+  /**
+   * Documents per document-frequency generation. Document frequencies and the
+   * document count cover the current generation and the one before it
+   * (between this many and twice this many articles): when the current one
+   * fills up it becomes the previous one and the older one is dropped. This
+   * bounds the df table (in Redis, the merge df hashes) as the vocabulary
+   * grows with every new name and number, and keeps idf about recent news.
+   * 0 counts every article forever.
+   */
+  dfGenerationSize: number;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -166,6 +176,8 @@ export const DEFAULT_MERGE_OPTIONS: Readonly<MergeOptions> = Object.freeze({
   maxCandidates: 15,
   candidatePool: 60,
   reportedSharedTerms: 8,
+  // Above every dev stream (at most 2,517 articles), so the tuned scores are those of all-time counts.
+  dfGenerationSize: 100_000,
 });
 
 export function resolveMergeOptions(options?: Partial<MergeOptions>): MergeOptions {

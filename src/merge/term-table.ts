@@ -16,7 +16,10 @@ export class DenseTermTable implements TermTable {
   private count = 0;
   /** The current article's terms: a small, cache-warm map consulted before the big one. */
   private recent = new Map<string, number>();
+  /** Document frequency over both generations (what idf reads). */
   private dfs = new Int32Array(1024);
+  /** Of which in the current generation (countDocument only; see rotateGeneration). */
+  private currentDfs = new Int32Array(1024);
   logDf = new Float64Array(1024);
   query = new Float64Array(1024);
   sigQuery = new Float64Array(1024);
@@ -48,9 +51,25 @@ export class DenseTermTable implements TermTable {
     for (const term of terms) {
       const id = this.id(term);
       this.logDf[id] = Math.log(++this.dfs[id] + 1);
+      this.currentDfs[id]++;
       recent.set(term, id);
     }
     this.recent = recent;
+  }
+
+  /**
+   * The current generation of counted documents becomes the previous one and
+   * the one before it is forgotten (MergeOptions.dfGenerationSize): every
+   * df becomes its count in the generation just ended. Term ids stay, so
+   * arrays indexed by them stay valid. One pass over the vocabulary.
+   */
+  rotateGeneration(): void {
+    for (let id = 0; id < this.count; id++) {
+      const df = this.currentDfs[id];
+      this.dfs[id] = df;
+      this.logDf[id] = Math.log(df + 1);
+      this.currentDfs[id] = 0;
+    }
   }
 
   /** Sets a term's document frequency (as read from elsewhere). */
@@ -84,6 +103,7 @@ export class DenseTermTable implements TermTable {
       return next;
     };
     this.dfs = grown(this.dfs, new Int32Array(size));
+    this.currentDfs = grown(this.currentDfs, new Int32Array(size));
     this.logDf = grown(this.logDf, new Float64Array(size));
     this.query = grown(this.query, new Float64Array(size));
     this.sigQuery = grown(this.sigQuery, new Float64Array(size));

@@ -28,9 +28,14 @@ export function keyspace(prefix: string) {
      * it belongs with the merge keys (docs/scaling.md).
      */
     textAnalysis: (articleId: string) => k('analysis', articleId),
-    /** Merge index (see src/store/merge-store.ts). */
+    /**
+     * Merge index (see src/store/merge-store.ts). Document count and df hash of the current generation, and of
+     * the previous one (MergeOptions.dfGenerationSize): df = current + previous.
+     */
     mergeDocCount: k('merge', 'docs'),
     mergeDf: k('merge', 'df'),
+    mergePrevDocCount: k('merge', 'docs', 'prev'),
+    mergePrevDf: k('merge', 'df', 'prev'),
     /** Token of the last merge commit: a merge worker trusts its in-memory mirror only while the token is its own. */
     mergeEpoch: k('merge', 'epoch'),
     mergeState: (storyId: string) => k('merge', 'state', storyId),

@@ -119,10 +119,11 @@ export class MergeMirror<State, Story> {
 
   /** Keeps the vocabulary bounded: past the limit, start over (terms are re-read from Redis). */
   trimTerms(): void {
-    if (Math.max(this.dfByTerm.size, this.terms.size) > this.limits.terms) this.clearDf();
+    if (Math.max(this.dfByTerm.size, this.terms.size) > this.limits.terms) this.dropDf();
   }
 
-  private clearDf(): void {
+  /** Forgets every document frequency and the count (they are read again from Redis as needed). */
+  dropDf(): void {
     this.dfByTerm.clear();
     this.terms = new DenseTermTable();
     this.docCount = undefined;
@@ -136,6 +137,6 @@ export class MergeMirror<State, Story> {
     this.stories.clear();
     this.merged.clear();
     this.postings.clear();
-    this.clearDf();
+    this.dropDf();
   }
 }

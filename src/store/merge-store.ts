@@ -87,14 +87,29 @@ export interface StoredAssignment {
 /*
  * The article is counted: the commit token swapped in (SET … GET, whose reply
  * says whether anyone else committed since this worker's last commit), the
- * document count, and one HINCRBY per distinct article term.
- * KEYS: epoch, document count, df hash. ARGV: token, terms….
+ * document count, and one HINCRBY per distinct article term. When the count
+ * reaches the generation size (MergeOptions.dfGenerationSize; 0: never) the
+ * current generation becomes the previous one: the older df hash is unlinked
+ * (freed off the main thread) and the current one renamed over it, both O(1),
+ * so the df hashes hold at most two generations' vocabulary.
+ * KEYS: epoch, document count, df hash, previous document count, previous df hash.
+ * ARGV: token, generation size, terms….
+ * Reply: the token replaced (false if none) and 1 if the generations turned.
  */
 const COUNT_ARTICLE_LUA = `
 local previous = redis.call('SET', KEYS[1], ARGV[1], 'GET')
-redis.call('INCR', KEYS[2])
-for i = 2, #ARGV do redis.call('HINCRBY', KEYS[3], ARGV[i], 1) end
-return previous`;
+local count = redis.call('INCR', KEYS[2])
+for i = 3, #ARGV do redis.call('HINCRBY', KEYS[3], ARGV[i], 1) end
+local generation = tonumber(ARGV[2])
+local turned = 0
+if generation > 0 and count >= generation then
+  redis.call('UNLINK', KEYS[5])
+  if redis.call('EXISTS', KEYS[3]) == 1 then redis.call('RENAME', KEYS[3], KEYS[5]) end
+  redis.call('SET', KEYS[4], count)
+  redis.call('SET', KEYS[2], 0)
+  turned = 1
+end
+return {previous or false, turned}`;
 
 /*
  * The story posted under each of its index keys, scored by touch time. With a
@@ -178,9 +193,21 @@ export function defineMergeScripts(redis: Redis): void {
   for (const script of Object.values(SCRIPTS)) defineScript(redis, script);
 }
 
-/** Queues COUNT_ARTICLE_LUA; its reply is the token it replaced. */
-function countArticle(multi: Multi, keys: Keyspace, token: string, terms: string[]): void {
-  queueScript(multi, SCRIPTS.countArticle, 3, keys.mergeEpoch, keys.mergeDocCount, keys.mergeDf, token, ...terms);
+/** Queues COUNT_ARTICLE_LUA; its reply is [the token it replaced, 1 if the df generations turned]. */
+function countArticle(multi: Multi, keys: Keyspace, token: string, generationSize: number, terms: string[]): void {
+  queueScript(
+    multi,
+    SCRIPTS.countArticle,
+    5,
+    keys.mergeEpoch,
+    keys.mergeDocCount,
+    keys.mergeDf,
+    keys.mergePrevDocCount,
+    keys.mergePrevDf,
+    token,
+    generationSize,
+    ...terms,
+  );
 }
 
 function updatePostings(
@@ -258,15 +285,27 @@ export class MergeStore {
   private async loadStats(terms: Iterable<string>, articleTerms: Set<string>): Promise<CorpusStats> {
     if (this.mirror) return this.loadStatsMirrored(this.mirror, terms, articleTerms);
     const list = [...new Set(terms)];
-    const [docCountRaw, dfValues] = await Promise.all([
-      this.redis.get(this.keys.mergeDocCount),
-      list.length ? this.redis.hmget(this.keys.mergeDf, ...list) : Promise.resolve([] as Array<string | null>),
-    ]);
+    const [docCount, dfValues] = await Promise.all([this.readDocCount(), this.readDf(list)]);
     const df = new Map<string, number>();
-    list.forEach((t, i) => df.set(t, Number(dfValues[i] ?? 0)));
+    list.forEach((t, i) => df.set(t, dfValues[i]));
     // The article is counted before scoring, as in the in-memory clusterer.
-    const docCount = Number(docCountRaw ?? 0) + 1;
-    return { docCount, df: (t) => (df.get(t) ?? 0) + (articleTerms.has(t) ? 1 : 0) };
+    return { docCount: docCount + 1, df: (t) => (df.get(t) ?? 0) + (articleTerms.has(t) ? 1 : 0) };
+  }
+
+  /** Documents counted in df: the current generation's and the previous one's. */
+  private async readDocCount(): Promise<number> {
+    const [current, previous] = await this.redis.mget(this.keys.mergeDocCount, this.keys.mergePrevDocCount);
+    return Number(current ?? 0) + Number(previous ?? 0);
+  }
+
+  /** Document frequencies of the terms, over both generations. */
+  private async readDf(terms: string[]): Promise<number[]> {
+    if (!terms.length) return [];
+    const [current, previous] = await Promise.all([
+      this.redis.hmget(this.keys.mergeDf, ...terms),
+      this.redis.hmget(this.keys.mergePrevDf, ...terms),
+    ]);
+    return terms.map((_, i) => Number(current[i] ?? 0) + Number(previous[i] ?? 0));
   }
 
   /** As loadStats, reading from Redis only the terms (and count) the mirror does not hold yet. */
@@ -275,12 +314,12 @@ export class MergeStore {
     for (const t of terms) if (!mirror.df.has(t)) missing.add(t);
     if (missing.size || mirror.docCount === undefined) {
       const list = [...missing];
-      const [docCountRaw, dfValues] = await Promise.all([
-        mirror.docCount === undefined ? this.redis.get(this.keys.mergeDocCount) : Promise.resolve(String(mirror.docCount)),
-        list.length ? this.redis.hmget(this.keys.mergeDf, ...list) : Promise.resolve([] as Array<string | null>),
+      const [docCount, dfValues] = await Promise.all([
+        mirror.docCount === undefined ? this.readDocCount() : Promise.resolve(mirror.docCount),
+        this.readDf(list),
       ]);
-      mirror.docCount = Number(docCountRaw ?? 0);
-      list.forEach((t, i) => mirror.setDf(t, Number(dfValues[i] ?? 0)));
+      mirror.docCount = docCount;
+      list.forEach((t, i) => mirror.setDf(t, dfValues[i]));
     }
     // A snapshot: the mirror changes only at commit, but this job's scores must not see that.
     const docCount = (mirror.docCount ?? 0) + 1;
@@ -488,7 +527,7 @@ export class MergeStore {
         const multi = redis.multi();
         const token = mirror?.nextToken() ?? randomUUID();
         // First in the MULTI: its reply (the token it replaced) says whether anyone else committed since.
-        countArticle(multi, keys, token, [...articleTerms]);
+        countArticle(multi, keys, token, opts.dfGenerationSize, [...articleTerms]);
         for (const [key, id] of unposted) multi.zrem(key, id);
         for (const gone of absorbed) {
           if (gone.state.id === storyId) continue;
@@ -508,12 +547,18 @@ export class MergeStore {
         const res = await multi.exec();
         const failed = res?.find(([err]) => err);
         if (!res || failed) throw new Error(`merge commit failed: ${failed?.[0]?.message ?? 'transaction aborted'}`);
-        if (mirror && mirror.committed(res[0][1] as string | null, token)) {
+        const [replacedToken, turned] = res[0][1] as [string | null, number];
+        if (mirror && mirror.committed(replacedToken, token)) {
           // Still the only writer: apply what was just written instead of reading it back next time.
-          if (mirror.docCount !== undefined) mirror.docCount++;
-          for (const t of articleTerms) {
-            const n = mirror.df.get(t);
-            if (n !== undefined) mirror.setDf(t, n + 1);
+          if (turned) {
+            // Every df changed: re-read them as needed (once per generation).
+            mirror.dropDf();
+          } else {
+            if (mirror.docCount !== undefined) mirror.docCount++;
+            for (const t of articleTerms) {
+              const n = mirror.df.get(t);
+              if (n !== undefined) mirror.setDf(t, n + 1);
+            }
           }
           for (const gone of absorbed) {
             if (gone.state.id === storyId) continue;

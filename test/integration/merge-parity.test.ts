@@ -83,6 +83,8 @@ async function runBoth(
   docs: StreamDoc[],
   mode: Mode = 'plain',
   options: Partial<MergeOptions> = {},
+  /** Looks at the Redis keys after the stream. */
+  after?: (redis: Redis, keys: ReturnType<typeof keyspace>) => Promise<void>,
 ): Promise<{
   memory: string[];
   redis: string[];
@@ -133,6 +135,7 @@ async function runBoth(
         if (!same) postingsOff.push(key);
       }
     }
+    await after?.(redis, keys);
   } finally {
     redis.disconnect();
   }
@@ -167,6 +170,44 @@ describe("the Redis merge path makes the in-memory clusterer's decisions", () =>
     const recurring = await runBoth(recurringStream().slice(0, 300), 'retried');
     expect(recurring.redis).toEqual(recurring.memory);
     expect(recurring.reasonsEqual).toBe(true);
+  });
+
+  // Document frequencies in generations of 13 articles: both paths turn them after the same article, and the
+  // mirror re-reads every df after a turn (66 demo articles: 5 turns, then 1 article in the current one).
+  test.each([...MODES, 'retried'] as Mode[])(
+    'demo corpus, df generations of 13 (%s): same story per article, same reasons',
+    async (mode) => {
+      let counts: Array<string | null> = [];
+      let hashSizes: number[] = [];
+      const r = await runBoth(demoStream(), mode, { dfGenerationSize: 13 }, async (redis, keys) => {
+        counts = await redis.mget(keys.mergeDocCount, keys.mergePrevDocCount);
+        hashSizes = [await redis.hlen(keys.mergeDf), await redis.hlen(keys.mergePrevDf)];
+      });
+      expect(r.redis).toEqual(r.memory);
+      expect(r.reasonsEqual).toBe(true);
+      expect(r.postingsOff).toEqual([]);
+      expect(counts).toEqual(['1', '13']);
+      // One article's distinct terms, then thirteen articles' (far fewer than the whole corpus's).
+      const vocabulary = new Set(demoStream().flatMap((d) => [...articleFeatures(d).terms.keys()])).size;
+      expect(hashSizes[0]).toBe(articleFeatures(demoStream()[65]).terms.size);
+      expect(hashSizes[1]).toBeLessThan(vocabulary / 2);
+      if (mode === 'mirror') expect(r.invalidations).toBe(0);
+    },
+  );
+
+  test('df generations change idf, and so the scores', async () => {
+    const forever = createStoryClusterer({ dfGenerationSize: 0 });
+    const turning = createStoryClusterer({ dfGenerationSize: 13 });
+    const docs = demoStream();
+    for (const d of docs) {
+      forever.add(d);
+      turning.add(d);
+    }
+    const score = (c: typeof forever, id: string) => c.reasonOf(id)?.score;
+    const differing = docs.filter((d) => score(forever, d.id) !== score(turning, d.id));
+    // The first 13 articles are counted alike; later ones see different df.
+    expect(docs.slice(0, 13).filter((d) => differing.includes(d))).toEqual([]);
+    expect(differing.length).toBeGreaterThan(10);
   });
 
   // Posting lists cut to 4 stories (the default 500 is never reached on these streams): the Redis

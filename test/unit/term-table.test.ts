@@ -40,4 +40,25 @@ describe('DenseTermTable', () => {
     expect([table.df('t1'), table.df('fresh')]).toEqual([1, 0]);
     expect(table.logDf[table.id('t1')]).toBe(Math.log(2));
   });
+
+  test('a generation turn keeps the counts of the generation just ended, ids and all (dfGenerationSize)', () => {
+    const table = new DenseTermTable();
+    table.countDocument(['chip', 'tencent']);
+    table.countDocument(['chip']);
+    table.rotateGeneration(); // generation 1 (2 documents) is now the previous one
+    expect([table.df('chip'), table.df('tencent')]).toEqual([2, 1]);
+    table.countDocument(['chip', 'nvidia']);
+    // Both generations count: chip 2 + 1.
+    expect([table.df('chip'), table.df('tencent'), table.df('nvidia')]).toEqual([3, 1, 1]);
+    table.rotateGeneration(); // generation 1 is forgotten, generation 2 (1 document) is the previous one
+    expect([table.df('chip'), table.df('tencent'), table.df('nvidia')]).toEqual([1, 0, 1]);
+    expect(table.logDf[table.id('tencent')]).toBe(0);
+    expect(table.logDf[table.id('chip')]).toBe(Math.log(2));
+    expect(['chip', 'tencent', 'nvidia'].map((t) => table.id(t))).toEqual([0, 1, 2]);
+    // A tentative count is not part of any generation.
+    const undo = table.countTentatively(['tencent']);
+    undo();
+    table.rotateGeneration();
+    expect([table.df('chip'), table.df('tencent'), table.df('nvidia')]).toEqual([0, 0, 0]);
+  });
 });
