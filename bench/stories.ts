@@ -355,6 +355,8 @@ async function dfGenerations(): Promise<void> {
   }
   const articles = Number(process.env.BENCH_DF_ARTICLES ?? 12_000);
   const generation = Number(process.env.BENCH_DF_GENERATION ?? 2_000);
+  // About six checkpoints, each a whole number of generations in (the same articles for both runs).
+  const checkpointEvery = generation * Math.max(1, Math.round(articles / 6 / generation));
   const server = await startRedisServer();
   const redis = new Redis(server.url);
   try {
@@ -370,8 +372,8 @@ async function dfGenerations(): Promise<void> {
         const a = syntheticArticle(storyNo, i, rand);
         const plan = await store.plan(articleFeatures({ ...a, entities: a.entities ?? [] }));
         await plan.commit(redis, () => undefined);
-        // Just before a turn (the most the generations ever hold) and after the last article.
-        if (i % (articles / 6) === articles / 6 - 1 || i === articles) {
+        // Just before a turn (the most the generations ever hold), and after the last article.
+        if (i % checkpointEvery === checkpointEvery - 1 || i === articles) {
           const fields = (await redis.hlen(keys.mergeDf)) + (await redis.hlen(keys.mergePrevDf));
           const usage = async (key: string) => Number((await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0')) ?? 0);
           const bytes = (await usage(keys.mergeDf)) + (await usage(keys.mergePrevDf));

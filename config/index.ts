@@ -79,7 +79,8 @@ export const configSchema = z.object({
     threshold: z.number().min(0).max(1),
     windowHours: z.number().positive(),
     relatedDays: z.number().positive(),
-    dfGenerationArticles: nonNegativeInt,
+    // 0 (count forever) or a generation long enough for idf to mean something.
+    dfGenerationArticles: z.union([z.literal(0), z.number().int().min(1000)]),
   }),
   concurrency: z.object({
     feeds: positiveInt,

@@ -39,7 +39,10 @@ export interface StoryState {
   lastAt?: number;
 }
 
-/** Document frequencies over every article seen so far, the current one included. */
+/**
+ * Document frequencies over the articles counted so far (the current and the
+ * previous generation, MergeOptions.dfGenerationSize), the current one included.
+ */
 export interface CorpusStats {
   docCount: number;
   df: (term: string) => number;

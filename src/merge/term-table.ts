@@ -72,7 +72,10 @@ export class DenseTermTable implements TermTable {
     }
   }
 
-  /** Sets a term's document frequency (as read from elsewhere). */
+  /**
+   * Sets a term's document frequency (as read from elsewhere: the merge mirror). Such a table keeps no
+   * generations of its own (the current generation's counts are not set), so it is never turned.
+   */
   setDf(term: string, df: number): void {
     const id = this.id(term);
     this.dfs[id] = df;

@@ -29,7 +29,8 @@ import { defineScript, queueScript, type LuaScript } from './lua';
  * The merge stage's index in Redis, so any merge worker can restart or move.
  * It mirrors the in-memory clusterer (src/merge/clusterer.ts) decision for
  * decision, using the same pure scoring functions:
- *   - document frequencies: hash term → df, plus a document counter;
+ *   - document frequencies: hash term → df, plus a document counter, for the
+ *     current generation of articles and the previous one (dfGenerationSize);
  *   - story states: JSON per story, with the index keys it was filed under;
  *   - posting lists: one sorted set per entity/term, scored by a touch counter
  *     and trimmed to postingLimit, so lookups stay flat as stories accumulate.
@@ -285,27 +286,32 @@ export class MergeStore {
   private async loadStats(terms: Iterable<string>, articleTerms: Set<string>): Promise<CorpusStats> {
     if (this.mirror) return this.loadStatsMirrored(this.mirror, terms, articleTerms);
     const list = [...new Set(terms)];
-    const [docCount, dfValues] = await Promise.all([this.readDocCount(), this.readDf(list)]);
+    const { docCount, df: dfValues } = await this.readCounts(list, true);
     const df = new Map<string, number>();
     list.forEach((t, i) => df.set(t, dfValues[i]));
     // The article is counted before scoring, as in the in-memory clusterer.
-    return { docCount: docCount + 1, df: (t) => (df.get(t) ?? 0) + (articleTerms.has(t) ? 1 : 0) };
+    return { docCount: (docCount ?? 0) + 1, df: (t) => (df.get(t) ?? 0) + (articleTerms.has(t) ? 1 : 0) };
   }
 
-  /** Documents counted in df: the current generation's and the previous one's. */
-  private async readDocCount(): Promise<number> {
-    const [current, previous] = await this.redis.mget(this.keys.mergeDocCount, this.keys.mergePrevDocCount);
-    return Number(current ?? 0) + Number(previous ?? 0);
-  }
-
-  /** Document frequencies of the terms, over both generations. */
-  private async readDf(terms: string[]): Promise<number[]> {
-    if (!terms.length) return [];
-    const [current, previous] = await Promise.all([
-      this.redis.hmget(this.keys.mergeDf, ...terms),
-      this.redis.hmget(this.keys.mergePrevDf, ...terms),
-    ]);
-    return terms.map((_, i) => Number(current[i] ?? 0) + Number(previous[i] ?? 0));
+  /**
+   * Document frequencies of the terms and (if asked) the document count, each over both generations, in
+   * one MULTI: a generation turn cannot fall between the reads even if a second writer ever overlapped.
+   */
+  private async readCounts(terms: string[], withCount: boolean): Promise<{ docCount?: number; df: number[] }> {
+    if (!terms.length && !withCount) return { df: [] };
+    const multi = this.redis.multi();
+    if (withCount) multi.mget(this.keys.mergeDocCount, this.keys.mergePrevDocCount);
+    if (terms.length) multi.hmget(this.keys.mergeDf, ...terms).hmget(this.keys.mergePrevDf, ...terms);
+    const res = await multi.exec();
+    const failed = res?.find(([err]) => err);
+    if (!res || failed) throw new Error(`merge index read failed: ${failed?.[0]?.message ?? 'transaction aborted'}`);
+    const replies = res.map(([, value]) => value as Array<string | null>);
+    const counts = withCount ? replies.shift() : undefined;
+    const [current, previous] = replies;
+    return {
+      docCount: counts ? Number(counts[0] ?? 0) + Number(counts[1] ?? 0) : undefined,
+      df: terms.map((_, i) => Number(current[i] ?? 0) + Number(previous[i] ?? 0)),
+    };
   }
 
   /** As loadStats, reading from Redis only the terms (and count) the mirror does not hold yet. */
@@ -314,12 +320,9 @@ export class MergeStore {
     for (const t of terms) if (!mirror.df.has(t)) missing.add(t);
     if (missing.size || mirror.docCount === undefined) {
       const list = [...missing];
-      const [docCount, dfValues] = await Promise.all([
-        mirror.docCount === undefined ? this.readDocCount() : Promise.resolve(mirror.docCount),
-        this.readDf(list),
-      ]);
-      mirror.docCount = docCount;
-      list.forEach((t, i) => mirror.setDf(t, dfValues[i]));
+      const read = await this.readCounts(list, mirror.docCount === undefined);
+      if (read.docCount !== undefined) mirror.docCount = read.docCount;
+      list.forEach((t, i) => mirror.setDf(t, read.df[i]));
     }
     // A snapshot: the mirror changes only at commit, but this job's scores must not see that.
     const docCount = (mirror.docCount ?? 0) + 1;

@@ -24,6 +24,7 @@ test.each([
   ['STORYLINE_CONCURRENCY_FETCH', 'lots', 'concurrency.fetch'],
   ['STORYLINE_MERGE_THRESHOLD', '1.5', 'merge.threshold'],
   ['STORYLINE_MERGE_DF_GENERATION', '-1', 'merge.dfGenerationArticles'],
+  ['STORYLINE_MERGE_DF_GENERATION', '50', 'merge.dfGenerationArticles'],
   ['LOG_LEVEL', 'loud', 'log.level'],
   ['REDIS_URL', 'http://nope', 'redis.url'],
   ['STORYLINE_FETCH_ALLOW_CIDRS', 'everything', 'fetch.allowPrivateCidrs.0'],
