@@ -23,7 +23,7 @@ import { storyIdFor } from '../merge/clusterer';
 import type { AssignmentReason, Story } from '../types';
 import type { Keyspace } from './keys';
 import type { MergeMirror } from './merge-mirror';
-import { defineScript, queueScript, type LuaScript } from './lua';
+import { defineScript, queueScript, runScript, type LuaScript } from './lua';
 
 /*
  * The merge stage's index in Redis, so any merge worker can restart or move.
@@ -113,6 +113,33 @@ end
 return {previous or false, turned}`;
 
 /*
+ * Document frequencies over both generations, summed here: one command with
+ * one list of terms, instead of an HMGET per hash (whose replies the worker
+ * would parse and add). HMGET in chunks, as Lua's unpack() has a stack limit
+ * and a plan may ask for several thousand terms.
+ * KEYS: document count, previous document count, df hash, previous df hash.
+ * ARGV: 1 to read the document count (else 0 is returned for it), terms….
+ * Reply: the document count, then one df per term.
+ */
+const READ_COUNTS_LUA = `
+local out = {0}
+if ARGV[1] == '1' then
+  out[1] = (tonumber(redis.call('GET', KEYS[1])) or 0) + (tonumber(redis.call('GET', KEYS[2])) or 0)
+end
+local n, i, at = #ARGV, 2, 1
+while i <= n do
+  local j = math.min(i + 999, n)
+  local current = redis.call('HMGET', KEYS[3], unpack(ARGV, i, j))
+  local previous = redis.call('HMGET', KEYS[4], unpack(ARGV, i, j))
+  for m = 1, #current do
+    at = at + 1
+    out[at] = (tonumber(current[m]) or 0) + (tonumber(previous[m]) or 0)
+  end
+  i = j + 1
+end
+return out`;
+
+/*
  * The story posted under each of its index keys, scored by touch time. With a
  * TTL, entries touched more than a TTL ago go first: their story's state has
  * expired with them (the state's TTL restarts at each commit, the same commit
@@ -185,6 +212,7 @@ return #KEYS`;
 type Multi = ReturnType<Redis['multi']>;
 const SCRIPTS = {
   countArticle: { name: 'storylineCountArticle', lua: COUNT_ARTICLE_LUA },
+  readCounts: { name: 'storylineReadCounts', lua: READ_COUNTS_LUA },
   updatePostings: { name: 'storylineUpdatePostings', lua: UPDATE_POSTINGS_LUA },
   writeStory: { name: 'storylineWriteStory', lua: WRITE_STORY_LUA },
 } satisfies Record<string, LuaScript>;
@@ -294,24 +322,24 @@ export class MergeStore {
   }
 
   /**
-   * Document frequencies of the terms and (if asked) the document count, each over both generations, in
-   * one MULTI: a generation turn cannot fall between the reads even if a second writer ever overlapped.
+   * Document frequencies of the terms and (if asked) the document count, each over both generations
+   * (READ_COUNTS_LUA: one command, summed in Redis, so a generation turn cannot fall between the reads).
    */
   private async readCounts(terms: string[], withCount: boolean): Promise<{ docCount?: number; df: number[] }> {
     if (!terms.length && !withCount) return { df: [] };
-    const multi = this.redis.multi();
-    if (withCount) multi.mget(this.keys.mergeDocCount, this.keys.mergePrevDocCount);
-    if (terms.length) multi.hmget(this.keys.mergeDf, ...terms).hmget(this.keys.mergePrevDf, ...terms);
-    const res = await multi.exec();
-    const failed = res?.find(([err]) => err);
-    if (!res || failed) throw new Error(`merge index read failed: ${failed?.[0]?.message ?? 'transaction aborted'}`);
-    const replies = res.map(([, value]) => value as Array<string | null>);
-    const counts = withCount ? replies.shift() : undefined;
-    const [current, previous] = replies;
-    return {
-      docCount: counts ? Number(counts[0] ?? 0) + Number(counts[1] ?? 0) : undefined,
-      df: terms.map((_, i) => Number(current[i] ?? 0) + Number(previous[i] ?? 0)),
-    };
+    const k = this.keys;
+    const reply = await runScript<number[]>(
+      this.redis,
+      SCRIPTS.readCounts,
+      4,
+      k.mergeDocCount,
+      k.mergePrevDocCount,
+      k.mergeDf,
+      k.mergePrevDf,
+      withCount ? 1 : 0,
+      ...terms,
+    );
+    return { ...(withCount ? { docCount: reply[0] } : {}), df: reply.slice(1) };
   }
 
   /** As loadStats, reading from Redis only the terms (and count) the mirror does not hold yet. */

@@ -200,6 +200,30 @@ describe("the Redis merge path makes the in-memory clusterer's decisions", () =>
     },
   );
 
+  // A plan may read several thousand terms at once; the read script fetches them in chunks of 1,000.
+  test.each(['plain', 'mirror'] as Mode[])('articles of 2,500 distinct words (%s): same decisions', async (mode) => {
+    const words = (from: number) => Array.from({ length: 2500 }, (_, i) => `w${(from + i).toString(36)}q`).join(' ');
+    const big = (id: string, from: number): StreamDoc => ({
+      id,
+      title: `Long report ${id}`,
+      text: words(from),
+      publishedAt: '2026-01-01T00:00:00Z',
+      entities: [],
+    });
+    const docs = [big('long-1', 0), big('long-2', 100), big('long-3', 50_000)];
+    let dfHashSize = 0;
+    const r = await runBoth(docs, mode, {}, async (redis, keys) => {
+      dfHashSize = await redis.hlen(keys.mergeDf);
+    });
+    expect(articleFeatures(docs[0]).terms.size).toBeGreaterThan(2000);
+    expect(r.redis).toEqual(r.memory);
+    expect(r.reasonsEqual).toBe(true);
+    // The second shares 2,400 of the first's words and joins it; the third shares none.
+    expect(r.memory[1]).toBe(r.memory[0]);
+    expect(r.memory[2]).not.toBe(r.memory[0]);
+    expect(dfHashSize).toBeGreaterThan(5000);
+  });
+
   test('df generations change idf, and so the scores', async () => {
     const forever = createStoryClusterer({ dfGenerationSize: 0 });
     const turning = createStoryClusterer({ dfGenerationSize: 13 });
