@@ -422,7 +422,7 @@ export function addToStory(
 
   const entityWeights: Record<string, number> = { ...s?.entityWeights };
   for (const e of a.entities) {
-    if (e.salience >= opts.minEntitySalience) entityWeights[e.entityId] = (entityWeights[e.entityId] ?? 0) + e.salience;
+    if (e.salience >= opts.minEntitySalience) entityWeights[e.entityId] = roundSum((entityWeights[e.entityId] ?? 0) + e.salience);
   }
 
   const times = [s?.firstAt, s?.lastAt, a.publishedAt].filter((t): t is number => t !== undefined);
@@ -586,8 +586,18 @@ function addSums(prev: Record<string, number> | undefined, add: Iterable<[string
   for (const [key, value] of add) acc.set(key, (acc.get(key) ?? 0) + value);
   const entries = acc.size > k ? [...acc].sort(byWeightThenKey).slice(0, k) : acc;
   const out: Record<string, number> = {};
-  for (const [key, value] of entries) out[key] = value;
+  for (const [key, value] of entries) out[key] = roundSum(value);
   return out;
+}
+
+/**
+ * Story sums are kept to 4 decimals. Full doubles (24.604035619502405) were
+ * most of a story state's JSON in Redis; 4 decimals (24.604) move a cosine by
+ * far less than any threshold's precision. Both merge paths build states
+ * through addSums, so both round alike (merge parity).
+ */
+function roundSum(value: number): number {
+  return Math.round(value * 1e4) / 1e4;
 }
 
 /**

@@ -13,7 +13,7 @@ import {
   type CorpusStats,
   type StoryState,
 } from '../../src/merge';
-import { candidatePoolSize, reachMs, selectCandidates, spanDistance } from '../../src/merge/score';
+import { candidatePoolSize, mergeStoryStates, reachMs, selectCandidates, spanDistance } from '../../src/merge/score';
 
 const TENCENT = { entityId: 'org:tencent', salience: 0.9 };
 const NVIDIA = { entityId: 'org:nvidia', salience: 0.9 };
@@ -329,6 +329,29 @@ describe('pure scoring', () => {
     expect(Object.keys(grown.termSums)).toHaveLength(4);
   });
 
+  test('story sums are kept to 4 decimals (smaller states in Redis), in joins and in story repair', () => {
+    const third = (id: string): ArticleFeatures => ({
+      id,
+      terms: new Map([
+        ['alpha', 1 / 3],
+        ['bravo', 2 / 3],
+      ]),
+      signature: new Map([['Zulu', 1 / 7]]),
+      entities: [{ entityId: 'org:tencent', salience: 0.823456 }],
+    });
+    const one = addToStory(undefined, third('a'), 'sA');
+    expect(one.termSums).toEqual({ bravo: 0.6667, alpha: 0.3333 });
+    expect(one.signatureSums).toEqual({ Zulu: 0.1429 });
+    expect(one.entityWeights).toEqual({ 'org:tencent': 0.8235 });
+    const two = addToStory(one, third('b'), 'sA');
+    expect(two.termSums).toEqual({ bravo: 1.3334, alpha: 0.6666 });
+    const merged = mergeStoryStates(two, one);
+    expect(merged.termSums).toEqual({ bravo: 2.0001, alpha: 0.9999 });
+    expect(two.entityWeights).toEqual({ 'org:tencent': 1.647 });
+    expect(merged.entityWeights).toEqual({ 'org:tencent': 2.4705 });
+    expect(JSON.stringify(merged).length).toBeLessThan(200);
+  });
+
   test('ties go to the smaller story id whatever the candidate order', () => {
     const founder = features('a', 'Ascend Cambricon Hygon accelerators', 'Tencent Cloud inference');
     const twinA: StoryState = addToStory(undefined, founder, 's-b');
@@ -355,7 +378,8 @@ describe('pure scoring', () => {
     for (const [term, tf] of article.terms) spread[term] = (spread[term] ?? 0) + tf;
     const expected = Object.entries(spread)
       .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
-      .slice(0, 6);
+      .slice(0, 6)
+      .map(([term, sum]) => [term, Math.round(sum * 1e4) / 1e4]);
     expect(Object.entries(addToStory(story, article, 'ignored', opts).termSums)).toEqual(Object.entries(Object.fromEntries(expected)));
   });
 
