@@ -188,6 +188,36 @@ describe('tagEntities: recogniser', () => {
     ]);
   });
 
+  // The recogniser knows people, organisations, places and "misc" (CoNLL-2003) and calls an unknown game or chip a
+  // person; what the sentence says about the name makes it a product, in every mention of the document.
+  it.each([
+    [
+      'an appositive whose head is a product noun',
+      'Tencent released Jade Horizon, a big-budget open-world role-playing game, on Wednesday.',
+    ],
+    ['an appositive running on past its head', 'Tencent launched Jade Horizon, its most expensive mobile game to date, in China.'],
+    ['a product noun before the name', "Tencent's new open-world RPG Jade Horizon arrives with polished exploration."],
+    ['a product noun before the name, in lower case', 'Shares rose after its role-playing game Jade Horizon topped the charts.'],
+  ])('an unknown name described as a product is a product: %s', (_, sentence) => {
+    const result = tagEntities(`${sentence} Jade Horizon will face stiff competition from NetEase.`);
+    const jade = result.entities.filter((e) => e.name === 'Jade Horizon');
+    expect(jade).toHaveLength(1);
+    expect(jade[0]).toMatchObject({ entityId: 'product~jade-horizon', type: 'product', kind: 'recognised' });
+    expect(jade[0].mentions).toHaveLength(2);
+  });
+
+  it('a name followed by "systems" or "chips" is a product; a role keeps a person a person', () => {
+    const chips = tagEntities('Nvidia said demand for its Blackwell and Rubin systems was strong. Rubin has begun shipping.');
+    expect(chips.entities.find((e) => e.name === 'Rubin')).toMatchObject({ entityId: 'product~rubin', type: 'product' });
+    const following = tagEntities("Nvidia's Rubin chips are shipping early, Jensen Huang said.");
+    expect(following.entities.find((e) => e.name === 'Rubin')).toMatchObject({ type: 'product' });
+    const analyst = tagEntities('Lucy Tan, a chip analyst at Bayfront Research, was cautious about Nvidia.');
+    expect(analyst.entities.find((e) => e.name === 'Lucy Tan')).toMatchObject({ entityId: 'person~lucy-tan', type: 'person' });
+    // Without a description the recogniser's reading stands.
+    const bare = tagEntities('Jade Horizon will face stiff competition from NetEase, analysts said.');
+    expect(bare.entities.find((e) => e.name === 'Jade Horizon')?.type).not.toBe('product');
+  });
+
   it('stays quiet on capitalised phrases with the recogniser limited to rules', () => {
     const result = tagEntities('Officials met at Lunar Bay yesterday. Tencent Music Entertainment Group shares rose.', {
       recogniser: 'rules',
