@@ -15,6 +15,7 @@
  *  4. the rule-based recogniser (./names) for people introduced by a role that
  *     the model missed ("Tencent Cloud Vice President Wang Haoran");
  *  5. coreference: "Jensen Huang ... Huang said", "Zhipu Technologies ... Zhipu".
+ * Between 2 and 3, new versions of listed products ("GPT-6" after "GPT-5", ./versions).
  */
 import { GAZETTEER } from '../../config/entities';
 import type { ArticleEntity, EntityMention, EntityType, GazetteerEntity, TagResult } from '../types';
@@ -23,6 +24,7 @@ import { addAntecedent, isCapitalised, isDistinctiveWord, isNameWord, recogniseN
 import { recogniseSpans } from './ner';
 import { linksThatStand, recognisedWithModel, type ModelSpan } from './recognised';
 import { tokenize, type Token } from './tokenize';
+import { recogniseVersions } from './versions';
 
 export interface TagOptions {
   /** Article title; mentions in it weigh most for salience. */
@@ -110,6 +112,12 @@ export function tagEntities(text: string, opts: TagOptions = {}): TagResult {
   for (const span of linked) names.set(span.entityId, gazetteer.byId.get(span.entityId)?.name ?? span.entityId);
   markCovered(covered, linked);
 
+  // "GPT-6" after the gazetteer's "GPT-5": before the recogniser, which would not find it (./versions).
+  const versions = mode === 'off' ? [] : recogniseVersions(doc, tokens, covered, gazetteer);
+  for (const span of versions) if (!names.has(span.entityId)) names.set(span.entityId, span.name);
+  const versionSpans = versions.map((span): Span => ({ ...span, kind: 'recognised' }));
+  markCovered(covered, versionSpans);
+
   let modelSpans: ModelSpan[] = [];
   const abbreviationEnds = new Set<number>();
   if (ner) {
@@ -128,7 +136,7 @@ export function tagEntities(text: string, opts: TagOptions = {}): TagResult {
   const antecedents = collectAntecedents(tokens, linked, recognisedNames, gazetteer);
   const coreferent = resolveCoreference(tokens, covered, antecedents, bodyStart);
 
-  const spans = [...linked, ...modelSpans, ...recognised, ...coreferent].sort((a, b) => a.first - b.first);
+  const spans = [...linked, ...versionSpans, ...modelSpans, ...recognised, ...coreferent].sort((a, b) => a.first - b.first);
   // "U.S." and "Acme Inc.": keep an abbreviation's period inside the mention.
   for (const span of spans) {
     const end = span.end ?? tokens[span.last].end;

@@ -218,6 +218,23 @@ describe('tagEntities: recogniser', () => {
     expect(bare.entities.find((e) => e.name === 'Jade Horizon')?.type).not.toBe('product');
   });
 
+  it('a new version of a listed product is a product of its own; a listed family name keeps its link', () => {
+    // The gazetteer lists GPT-5 and Grok 3/4, not GPT-6 or Grok 5.
+    const gpt = tagEntities('OpenAI released GPT-6 on Tuesday. GPT-6 scored higher than GPT-5 on coding tests.');
+    expect(gpt.entities.find((e) => e.entityId === 'product~gpt-6')).toMatchObject({ name: 'GPT-6', type: 'product', kind: 'recognised' });
+    expect(gpt.entities.find((e) => e.entityId === 'product~gpt-6')?.mentions).toHaveLength(2);
+    expect(gpt.entities.map((e) => e.entityId)).toContain('product:gpt-5');
+    // "Grok" is an alias itself: "Grok 5" stays a mention of Grok.
+    expect(tagEntities('xAI said Grok 5 would ship next year.').entities.map((e) => e.entityId)).toContain('product:grok');
+    // A number that does not follow a family's words, or starts a sentence, is nothing.
+    const plain = tagEntities('GPT. 6 analysts agreed. The gpt-6 file was lower case.');
+    expect(plain.entities.filter((e) => e.entityId.startsWith('product~'))).toEqual([]);
+    // With a gazetteer of its own, only its families count.
+    const own = loadGazetteer([{ id: 'product:widget-2', name: 'Widget 2', type: 'product', aliases: ['Widget Two'], description: 'A widget.' }]);
+    const widgets = tagEntities('Acme shipped Widget 3 and GPT-6.', { gazetteer: own, recogniser: 'rules' });
+    expect(widgets.entities.map((e) => e.entityId)).toEqual(['product~widget-3']);
+  });
+
   it('stays quiet on capitalised phrases with the recogniser limited to rules', () => {
     const result = tagEntities('Officials met at Lunar Bay yesterday. Tencent Music Entertainment Group shares rose.', {
       recogniser: 'rules',
