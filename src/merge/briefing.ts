@@ -316,31 +316,12 @@ function linePerOutlet(
   return lines;
 }
 
-/**
- * Entities by the number of member articles naming them, then total salience, then id.
- *
- * A name the gazetteer lacks gets its type from each article's own text
- * (src/tag/recognised.ts): "product" only where the text says so ("Jade
- * Horizon, an open-world role-playing game"); elsewhere the recogniser, which
- * knows no products, calls it a person. Within a story such a name is one
- * entity, a product if any member article showed it to be one.
- */
+/** Entities by the number of member articles naming them, then total salience, then id. */
 function countEntities(articles: BriefingArticle[], cardFor: BriefingInput['cardFor']): Story['entities'] {
-  const productSlugs = new Set<string>();
-  for (const article of articles) {
-    for (const entity of article.entities)
-      if (entity.entityId.startsWith('product~')) productSlugs.add(entity.entityId.slice('product~'.length));
-  }
-  const canonical = (entity: ArticleEntity): ArticleEntity => {
-    const slug = recognisedSlug(entity.entityId);
-    if (slug === undefined || !productSlugs.has(slug) || entity.type === 'product') return entity;
-    return { ...entity, entityId: `product~${slug}`, type: 'product' };
-  };
   const tally = new Map<string, { entity: ArticleEntity; count: number; salience: number }>();
   for (const article of articles) {
     const seen = new Set<string>();
-    for (const original of article.entities) {
-      const entity = productSlugs.size ? canonical(original) : original;
+    for (const entity of article.entities) {
       if (seen.has(entity.entityId)) continue;
       seen.add(entity.entityId);
       const entry = tally.get(entity.entityId) ?? { entity, count: 0, salience: 0 };
@@ -360,12 +341,6 @@ function countEntities(articles: BriefingArticle[], cardFor: BriefingInput['card
       const card = cardFor(entity.entityId);
       return { entityId: entity.entityId, name: card?.name ?? entity.name, type: card?.type ?? entity.type, count };
     });
-}
-
-/** The slug of a recognised (not gazetteer-linked) entity id, `type~slug`; undefined for linked ids. */
-function recognisedSlug(entityId: string): string | undefined {
-  const tilde = entityId.indexOf('~');
-  return tilde < 0 ? undefined : entityId.slice(tilde + 1);
 }
 
 /** Highest score wins; on ties the earlier element (articles are sorted by date, then id). */

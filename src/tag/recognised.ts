@@ -38,35 +38,6 @@ const ORG_FINAL_WORDS = new Set(
   ).split(' '),
 );
 const DEMONYM_RE = /(?:an|ese|ish|ch|i|ic|sh)$/;
-
-/**
- * Nouns that name a kind of product. The model knows only people,
- * organisations, places and "misc" (CoNLL-2003), so a new game or chip it has
- * never seen ("Jade Horizon", "Rubin") comes out as a person. The sentence
- * often says what it is: "Jade Horizon, an open-world role-playing game",
- * "the new RPG Jade Horizon", "Blackwell and Rubin systems".
- */
-const PRODUCT_NOUNS = new Set(
-  (
-    'game games rpg mmo app apps smartphone smartphones phone phones handset handsets console consoles chatbot ' +
-    'chatbots model models llm chip chips processor processors cpu cpus gpu gpus accelerator accelerators ' +
-    'drug drugs vaccine vaccines film movie album novel browser headset headsets laptop laptops tablet tablets ' +
-    'robot robots satellite satellites rocket rockets aircraft jet jets suv sedan'
-  ).split(' '),
-);
-/** Product nouns that may also follow the name they classify ("Rubin systems", "Rubin chips"). */
-const PRODUCT_FOLLOWERS = new Set('chip chips gpu gpus processor processors accelerator accelerators systems servers'.split(' '));
-/** Words that end an appositive's noun phrase: its head noun is the word before. */
-const PHRASE_END_WORDS = new Set(
-  (
-    'of in on at by to from with for that which who whom whose where when while and but or as than after before ' +
-    'since until into over under about against between through during without within among across per via is was ' +
-    'are were has have had will would could can'
-  ).split(' '),
-);
-const DETERMINERS = new Set('a an the its their his her our this that'.split(' '));
-/** How many words an appositive's noun phrase may run ("its most expensive mobile game to date"). */
-const APPOSITIVE_PHRASE_WORDS = 8;
 const CJK_RE = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 
 /**
@@ -136,89 +107,27 @@ export function recognisedWithModel(
 ): ModelSpan[] {
   const spans: ModelSpan[] = [];
   for (const ner of nerSpans) {
-    const range = tokenRange(tokens, ner.start, ner.end);
-    let first = range[0];
-    const last = range[1];
+    const [first, last] = tokenRange(tokens, ner.start, ner.end);
     if (last < first) continue;
-    // "RPG Jade Horizon": a capitalised product noun the model took into the name says what the rest is.
-    const productNoun = last > first && PRODUCT_NOUNS.has(tokens[first].norm);
-    if (productNoun) first++;
-    const start = tokens[first].start;
-    const name = doc.slice(start, ner.end);
+    const name = doc.slice(ner.start, ner.end);
     if (CJK_RE.test(name) || anyCovered(covered, first, last)) continue;
     // An alias the gazetteer chose not to link here ("Apple pie"), except a place the recogniser reads as a person or team.
     if (isGazetteerAlias(tokens, first, last, gazetteer) && !(ner.type !== 'LOC' && isPlaceAlias(tokens, first, last, gazetteer))) continue;
     if (ner.type === 'MISC' && first === last && DEMONYM_RE.test(tokens[first].norm)) continue;
     // Greedy decoding cannot revise "Orvane" as a first name once "Bank" arrives; the last word settles it.
-    const type = productNoun
-      ? 'product'
-      : ner.type === 'PER' && last > first && ORG_FINAL_WORDS.has(tokens[last].norm)
-        ? 'org'
-        : TYPES[ner.type];
+    const type = ner.type === 'PER' && last > first && ORG_FINAL_WORDS.has(tokens[last].norm) ? 'org' : TYPES[ner.type];
     let idEnd = last;
     if (type === 'org') while (idEnd > first && LEGAL_FORMS.has(tokens[idEnd].norm)) idEnd--;
     const slug = slugify(doc.slice(tokens[first].start, tokens[idEnd].end));
     if (!slug) continue;
-    spans.push({ first, last, start, end: ner.end, name, type, entityId: `${type}~${slug}`, kind: 'recognised' });
+    spans.push({ first, last, start: ner.start, end: ner.end, name, type, entityId: `${type}~${slug}`, kind: 'recognised' });
   }
-  retypeProducts(doc, spans, tokens);
   harmoniseTypes(spans);
   const resolved = resolveShortForms(spans, tokens, linked, gazetteer, firstBodyToken);
   // A recognised name in the headline needs the body to confirm it: title case makes any phrase look like a name.
   const inBody = new Set(resolved.filter((span) => span.first >= firstBodyToken).map((span) => span.entityId));
   for (const span of linked) inBody.add(span.entityId);
   return resolved.filter((span) => span.first >= firstBodyToken || span.kind === 'linked' || inBody.has(span.entityId));
-}
-
-/**
- * A recognised name the document describes as a product at least once (see
- * PRODUCT_NOUNS) is a product in every mention: the appositive after it has a
- * product noun as its head, or a product noun stands right before it, or (for
- * chips and systems) right after it. A role word anywhere in the appositive
- * keeps a person a person ("Lin Wenhao, a chip analyst").
- */
-function retypeProducts(doc: string, spans: ModelSpan[], tokens: Token[]): void {
-  const products = new Set<string>();
-  const slugOf = (span: ModelSpan) => span.entityId.slice(span.entityId.indexOf('~') + 1);
-  for (const span of spans) {
-    if (products.has(slugOf(span))) continue;
-    if (span.type === 'product') {
-      products.add(slugOf(span));
-      continue;
-    }
-    const before = tokens[span.first - 1];
-    const after = tokens[span.last + 1];
-    const premodified = before && !tokens[span.first].sentenceStart && tokens[span.first].joinsPrevious && PRODUCT_NOUNS.has(before.norm);
-    const followed =
-      after && !after.sentenceStart && after.joinsPrevious && !tokens[span.last].possessive && PRODUCT_FOLLOWERS.has(after.norm);
-    if (premodified || followed || appositiveNamesProduct(doc, tokens, span.last)) products.add(slugOf(span));
-  }
-  if (!products.size) return;
-  for (const span of spans) {
-    const slug = slugOf(span);
-    if (!products.has(slug)) continue;
-    span.type = 'product';
-    span.entityId = `product~${slug}`;
-  }
-}
-
-/** "Jade Horizon, its most expensive mobile game to date": the head of the phrase after the comma is a product noun. */
-function appositiveNamesProduct(doc: string, tokens: Token[], nameLast: number): boolean {
-  const next = nameLast + 1;
-  if (next >= tokens.length || tokens[next].sentenceStart) return false;
-  if (doc.slice(tokens[nameLast].end, tokens[next].start).trim() !== ',') return false;
-  let k = next;
-  if (!DETERMINERS.has(tokens[k].norm)) return false;
-  k++;
-  let head: Token | undefined;
-  for (; k < tokens.length && k <= next + APPOSITIVE_PHRASE_WORDS; k++) {
-    const token = tokens[k];
-    if (!token.joinsPrevious || PHRASE_END_WORDS.has(token.norm)) break;
-    if (isRoleWord(token.norm)) return false;
-    head = token;
-    if (token.possessive) break;
-  }
-  return head !== undefined && PRODUCT_NOUNS.has(head.norm);
 }
 
 /** One type per recognised name in a document: the one the model chose most often (first on a tie). */

@@ -56,9 +56,20 @@ export function recogniseVersions(doc: string, tokens: Token[], covered: Uint8Ar
       const number = tokens[last + 1];
       if (!families.has(key) || covered[last + 1] || !number.joinsPrevious || number.sentenceStart || !NUMBER_RE.test(number.norm))
         continue;
-      const name = doc.slice(tokens[first].start, number.end);
-      spans.push({ first, last: last + 1, entityId: `product~${slugify(name)}`, type: 'product', name });
-      first = last + 1;
+      // "GPT-4.5": the decimal belongs to the version (tokens split at the point).
+      let end = last + 1;
+      const decimal = tokens[end + 1];
+      if (
+        decimal &&
+        !covered[end + 1] &&
+        decimal.start === tokens[end].end + 1 &&
+        doc[tokens[end].end] === '.' &&
+        NUMBER_RE.test(decimal.norm)
+      )
+        end++;
+      const name = doc.slice(tokens[first].start, tokens[end].end);
+      spans.push({ first, last: end, entityId: `product~${slugify(name)}`, type: 'product', name });
+      first = end;
       break;
     }
   }

@@ -148,20 +148,6 @@ describe('buildBriefing', () => {
     expect(built.briefing.entityCards[3]).toMatchObject({ name: 'United States', description: undefined });
   });
 
-  test('entity cards: a name the gazetteer lacks is one entity per story, a product if any article showed it to be one', () => {
-    const recognised = (type: EntityType) => ({
-      ...entity(`${type}~jade-horizon`, 'Jade Horizon', type, 0.6),
-      kind: 'recognised' as const,
-    });
-    const articles = ARTICLES.map((a, i) => ({ ...a, entities: [...a.entities, recognised(i === 1 ? 'product' : 'person')] }));
-    const story = buildBriefing({ ...INPUT, articles });
-    const jade = story.entities.filter((e) => e.name === 'Jade Horizon');
-    expect(jade).toEqual([{ entityId: 'product~jade-horizon', name: 'Jade Horizon', type: 'product', count: ARTICLES.length }]);
-    // With no article reading it as a product, the recogniser's type stands.
-    const people = buildBriefing({ ...INPUT, articles: ARTICLES.map((a) => ({ ...a, entities: [...a.entities, recognised('person')] })) });
-    expect(people.entities.filter((e) => e.name === 'Jade Horizon').map((e) => e.entityId)).toEqual(['person~jade-horizon']);
-  });
-
   test('timeline and how we got here are in date order', () => {
     expect(built.briefing.timeline.map((r) => r.id)).toEqual(['wire-1', 'ledger-1', 'review-1']);
     expect(built.briefing.timeline[0]).toEqual({

@@ -188,49 +188,27 @@ describe('tagEntities: recogniser', () => {
     ]);
   });
 
-  // The recogniser knows people, organisations, places and "misc" (CoNLL-2003) and calls an unknown game or chip a
-  // person; what the sentence says about the name makes it a product, in every mention of the document.
-  it.each([
-    [
-      'an appositive whose head is a product noun',
-      'Tencent released Jade Horizon, a big-budget open-world role-playing game, on Wednesday.',
-    ],
-    ['an appositive running on past its head', 'Tencent launched Jade Horizon, its most expensive mobile game to date, in China.'],
-    ['a product noun before the name', "Tencent's new open-world RPG Jade Horizon arrives with polished exploration."],
-    ['a product noun before the name, in lower case', 'Shares rose after its role-playing game Jade Horizon topped the charts.'],
-  ])('an unknown name described as a product is a product: %s', (_, sentence) => {
-    const result = tagEntities(`${sentence} Jade Horizon will face stiff competition from NetEase.`);
-    const jade = result.entities.filter((e) => e.name === 'Jade Horizon');
-    expect(jade).toHaveLength(1);
-    expect(jade[0]).toMatchObject({ entityId: 'product~jade-horizon', type: 'product', kind: 'recognised' });
-    expect(jade[0].mentions).toHaveLength(2);
-  });
-
-  it('a name followed by "systems" or "chips" is a product; a role keeps a person a person', () => {
-    const chips = tagEntities('Nvidia said demand for its Blackwell and Rubin systems was strong. Rubin has begun shipping.');
-    expect(chips.entities.find((e) => e.name === 'Rubin')).toMatchObject({ entityId: 'product~rubin', type: 'product' });
-    const following = tagEntities("Nvidia's Rubin chips are shipping early, Jensen Huang said.");
-    expect(following.entities.find((e) => e.name === 'Rubin')).toMatchObject({ type: 'product' });
-    const analyst = tagEntities('Lucy Tan, a chip analyst at Bayfront Research, was cautious about Nvidia.');
-    expect(analyst.entities.find((e) => e.name === 'Lucy Tan')).toMatchObject({ entityId: 'person~lucy-tan', type: 'person' });
-    // Without a description the recogniser's reading stands.
-    const bare = tagEntities('Jade Horizon will face stiff competition from NetEase, analysts said.');
-    expect(bare.entities.find((e) => e.name === 'Jade Horizon')?.type).not.toBe('product');
-  });
-
   it('a new version of a listed product is a product of its own; a listed family name keeps its link', () => {
     // The gazetteer lists GPT-5 and Grok 3/4, not GPT-6 or Grok 5.
     const gpt = tagEntities('OpenAI released GPT-6 on Tuesday. GPT-6 scored higher than GPT-5 on coding tests.');
     expect(gpt.entities.find((e) => e.entityId === 'product~gpt-6')).toMatchObject({ name: 'GPT-6', type: 'product', kind: 'recognised' });
     expect(gpt.entities.find((e) => e.entityId === 'product~gpt-6')?.mentions).toHaveLength(2);
     expect(gpt.entities.map((e) => e.entityId)).toContain('product:gpt-5');
+    // A decimal version is one name; the sentence's full stop after a version is not a decimal point.
+    const decimal = tagEntities('GPT-4.5 was cheaper than GPT-6. 5 analysts agreed.');
+    expect(decimal.mentions.filter((m) => m.entityId.startsWith('product~')).map((m) => [m.text, m.entityId])).toEqual([
+      ['GPT-4.5', 'product~gpt-4-5'],
+      ['GPT-6', 'product~gpt-6'],
+    ]);
     // "Grok" is an alias itself: "Grok 5" stays a mention of Grok.
     expect(tagEntities('xAI said Grok 5 would ship next year.').entities.map((e) => e.entityId)).toContain('product:grok');
     // A number that does not follow a family's words, or starts a sentence, is nothing.
     const plain = tagEntities('GPT. 6 analysts agreed. The gpt-6 file was lower case.');
     expect(plain.entities.filter((e) => e.entityId.startsWith('product~'))).toEqual([]);
     // With a gazetteer of its own, only its families count.
-    const own = loadGazetteer([{ id: 'product:widget-2', name: 'Widget 2', type: 'product', aliases: ['Widget Two'], description: 'A widget.' }]);
+    const own = loadGazetteer([
+      { id: 'product:widget-2', name: 'Widget 2', type: 'product', aliases: ['Widget Two'], description: 'A widget.' },
+    ]);
     const widgets = tagEntities('Acme shipped Widget 3 and GPT-6.', { gazetteer: own, recogniser: 'rules' });
     expect(widgets.entities.map((e) => e.entityId)).toEqual(['product~widget-3']);
   });
