@@ -37,7 +37,7 @@ import { Redis } from 'ioredis';
 import { articleFeatures, createStoryClusterer, resolveMergeOptions, type ClustererArticle } from '../src/merge';
 import { keyspace } from '../src/store/keys';
 import { MergeMirror } from '../src/store/merge-mirror';
-import { MergeStore } from '../src/store/merge-store';
+import { MergeStore, type MergePlan } from '../src/store/merge-store';
 import { redisServerAvailable, startRedisServer } from '../src/util/redis-server';
 import { redisUsedMemory } from './redis-info';
 
@@ -304,6 +304,13 @@ function throughput(): void {
   }
 }
 
+/** One synthetic article through the Redis merge path (plan, then commit), as the merge worker runs it. */
+async function mergeSynthetic(store: MergeStore, redis: Redis, a: ClustererArticle): Promise<MergePlan> {
+  const plan = await store.plan(articleFeatures({ ...a, entities: a.entities ?? [] }));
+  await plan.commit(redis, () => undefined);
+  return plan;
+}
+
 async function redisMemory(): Promise<void> {
   console.log('\n## Redis merge index memory (MergeStore on a private redis-server)');
   if (!redisServerAvailable()) {
@@ -323,9 +330,7 @@ async function redisMemory(): Promise<void> {
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < articles; i++) {
       const storyNo = i % 2 === 0 && i > 0 ? Math.floor(rand() * (i / 2)) : i;
-      const a = syntheticArticle(storyNo, i, rand);
-      const plan = await store.plan(articleFeatures({ ...a, entities: a.entities ?? [] }));
-      await plan.commit(redis, () => undefined);
+      const plan = await mergeSynthetic(store, redis, syntheticArticle(storyNo, i, rand));
       stories.add(plan.storyId);
       for (const gone of plan.merged) stories.delete(gone);
     }
@@ -359,6 +364,7 @@ async function dfGenerations(): Promise<void> {
   const checkpointEvery = generation * Math.max(1, Math.round(articles / 6 / generation));
   const server = await startRedisServer();
   const redis = new Redis(server.url);
+  const usage = async (key: string) => Number((await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0')) ?? 0);
   try {
     for (const size of [0, generation]) {
       const keys = keyspace(`bench-df-${size}`);
@@ -369,13 +375,10 @@ async function dfGenerations(): Promise<void> {
       const t0 = process.hrtime.bigint();
       for (let i = 1; i <= articles; i++) {
         const storyNo = i % 2 === 0 ? Math.floor(rand() * (i / 2)) : i;
-        const a = syntheticArticle(storyNo, i, rand);
-        const plan = await store.plan(articleFeatures({ ...a, entities: a.entities ?? [] }));
-        await plan.commit(redis, () => undefined);
+        await mergeSynthetic(store, redis, syntheticArticle(storyNo, i, rand));
         // Just before a turn (the most the generations ever hold), and after the last article.
         if (i % checkpointEvery === checkpointEvery - 1 || i === articles) {
           const fields = (await redis.hlen(keys.mergeDf)) + (await redis.hlen(keys.mergePrevDf));
-          const usage = async (key: string) => Number((await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0')) ?? 0);
           const bytes = (await usage(keys.mergeDf)) + (await usage(keys.mergePrevDf));
           checkpoints.push(`${i}: ${fields} entries, ${(bytes / 2 ** 20).toFixed(2)} MiB`);
         }
