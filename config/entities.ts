@@ -798,6 +798,12 @@ const PRODUCTS: GazetteerEntity[] = [
   ),
   product('product:hopper', 'Hopper', ['Hopper architecture'], "Nvidia's 2022 GPU architecture behind the H100, H200 and H20."),
   product(
+    'product:rubin',
+    'Rubin',
+    ['Rubin Ultra', 'Rubin CPX', 'Vera Rubin NVL144', 'VR200'],
+    "Nvidia's data-centre platform after Blackwell, pairing Rubin GPUs with Vera CPUs.",
+  ),
+  product(
     'product:cuda',
     'CUDA',
     ['Compute Unified Device Architecture'],

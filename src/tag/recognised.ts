@@ -10,7 +10,7 @@
  */
 import type { EntityType } from '../types';
 import type { LoadedGazetteer } from './gazetteer';
-import { addAntecedent, isRoleWord, LEGAL_FORMS, slugify, surnameOf, type RecognisedSpan } from './names';
+import { addAntecedent, isDistinctiveWord, isRoleWord, LEGAL_FORMS, slugify, surnameOf, type RecognisedSpan } from './names';
 import type { NerSpan, NerType } from './ner';
 import type { Token } from './tokenize';
 
@@ -37,6 +37,23 @@ const ORG_FINAL_WORDS = new Set(
     'investments industries solutions studios games foundation institute university'
   ).split(' '),
 );
+/** Final words that make a recognised place an organisation ("Stanford University"); not "bank" ("West Bank"). */
+const ORG_FINAL_FOR_PLACES = new Set(
+  'university institute college academy school foundation company corporation inc corp ltd plc llc group'.split(' '),
+);
+/** Words before a name that only a person takes ("Mr. Sunak", "Dr Li"). */
+const HONORIFICS = new Set('mr mrs ms miss mx dr prof'.split(' '));
+/** Titles the model may include in a person's span ("Treasury Secretary Robert Rubin"): role words and a few more. */
+const EXTRA_TITLE_WORDS = new Set('chancellor judge mayor representative rep sen gov treasurer'.split(' '));
+/** Titles that are never a given name, though a person's id may keep them ("King Sihanouk", "Cardinal Bernardin"). */
+const STYLE_WORDS = new Set(
+  (
+    'king queen prince princess pope cardinal bishop archbishop rabbi imam sheikh emperor sultan lord lady sir dame saint ' +
+    'st general gen colonel col captain capt lieutenant sergeant admiral coach'
+  ).split(' '),
+);
+/** Given names the model missed before a one-word person span ("Chancellor Friedrich Merz" → "Merz"): at most this many. */
+const MAX_GIVEN_NAMES = 2;
 const DEMONYM_RE = /(?:an|ese|ish|ch|i|ic|sh)$/;
 const CJK_RE = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 
@@ -71,6 +88,12 @@ export function linksThatStand<T extends LinkedSpan>(linked: T[], nerSpans: NerS
       if (inside[0].type === 'place' && (ner.type === 'PER' || ner.type === 'ORG')) dropped.add(inside[0]);
       continue;
     }
+    // A product name that a longer name ends with or holds is a surname or part of that name: "Robert Rubin"
+    // and "Vera C. Rubin Observatory" are not Nvidia's Rubin ("Rubin Ultra", "Ascend 910D" start with theirs).
+    if (inside.length === 1 && inside[0].type === 'product' && inside[0].first > first && !hasDigits(tokens, first, last)) {
+      dropped.add(inside[0]);
+      continue;
+    }
     // One linked organisation, place or person inside, nothing else linked: "Huawei Ascend 910C" stays two links.
     if (inside.length !== 1 || !['person', 'org', 'place'].includes(inside[0].type)) continue;
     let extraRole = false;
@@ -80,6 +103,11 @@ export function linksThatStand<T extends LinkedSpan>(linked: T[], nerSpans: NerS
     if (!extraRole) for (const span of inside) dropped.add(span);
   }
   return dropped.size === 0 ? linked : linked.filter((span) => !dropped.has(span));
+}
+
+function hasDigits(tokens: Token[], first: number, last: number): boolean {
+  for (let k = first; k <= last; k++) if (/\d/.test(tokens[k].surface)) return true;
+  return false;
 }
 
 /** Inclusive range of the tagger tokens lying inside [start, end); last < first when there are none. */
@@ -106,21 +134,44 @@ export function recognisedWithModel(
   firstBodyToken: number,
 ): ModelSpan[] {
   const spans: ModelSpan[] = [];
+  const inNerSpan = new Uint8Array(tokens.length);
   for (const ner of nerSpans) {
     const [first, last] = tokenRange(tokens, ner.start, ner.end);
+    for (let k = first; k <= last; k++) inNerSpan[k] = 1;
+  }
+  for (const ner of nerSpans) {
+    const [nerFirst, last] = tokenRange(tokens, ner.start, ner.end);
+    let first = nerFirst;
     if (last < first) continue;
-    const name = doc.slice(ner.start, ner.end);
-    if (CJK_RE.test(name) || anyCovered(covered, first, last)) continue;
+    if (CJK_RE.test(doc.slice(ner.start, ner.end)) || anyCovered(covered, first, last)) continue;
     // An alias the gazetteer chose not to link here ("Apple pie"), except a place the recogniser reads as a person or team.
     if (isGazetteerAlias(tokens, first, last, gazetteer) && !(ner.type !== 'LOC' && isPlaceAlias(tokens, first, last, gazetteer))) continue;
     if (ner.type === 'MISC' && first === last && DEMONYM_RE.test(tokens[first].norm)) continue;
+    let type = TYPES[ner.type];
     // Greedy decoding cannot revise "Orvane" as a first name once "Bank" arrives; the last word settles it.
-    const type = ner.type === 'PER' && last > first && ORG_FINAL_WORDS.has(tokens[last].norm) ? 'org' : TYPES[ner.type];
+    if (ner.type === 'PER' && last > first && ORG_FINAL_WORDS.has(tokens[last].norm)) type = 'org';
+    else if (ner.type === 'LOC' && last > first && ORG_FINAL_FOR_PLACES.has(tokens[last].norm)) type = 'org';
+    else if (ner.type !== 'PER' && last - first < 3 && afterHonorific(tokens, first) && !ORG_FINAL_WORDS.has(tokens[last].norm))
+      type = 'person';
+    if (type === 'person') {
+      first = afterTitles(tokens, first, last);
+      if (first === last) first = withGivenNames(doc, tokens, first, covered, inNerSpan);
+    }
     let idEnd = last;
     if (type === 'org') while (idEnd > first && LEGAL_FORMS.has(tokens[idEnd].norm)) idEnd--;
     const slug = slugify(doc.slice(tokens[first].start, tokens[idEnd].end));
     if (!slug) continue;
-    spans.push({ first, last, start: ner.start, end: ner.end, name, type, entityId: `${type}~${slug}`, kind: 'recognised' });
+    const start = first === nerFirst ? ner.start : tokens[first].start;
+    spans.push({
+      first,
+      last,
+      start,
+      end: ner.end,
+      name: doc.slice(start, ner.end),
+      type,
+      entityId: `${type}~${slug}`,
+      kind: 'recognised',
+    });
   }
   harmoniseTypes(spans);
   const resolved = resolveShortForms(spans, tokens, linked, gazetteer, firstBodyToken);
@@ -128,6 +179,49 @@ export function recognisedWithModel(
   const inBody = new Set(resolved.filter((span) => span.first >= firstBodyToken).map((span) => span.entityId));
   for (const span of linked) inBody.add(span.entityId);
   return resolved.filter((span) => span.first >= firstBodyToken || span.kind === 'linked' || inBody.has(span.entityId));
+}
+
+/** "Mr. Sunak", "Dr Li": the word before the span is an honorific in the same sentence. */
+function afterHonorific(tokens: Token[], first: number): boolean {
+  if (first === 0) return false;
+  const before = tokens[first - 1];
+  // The tokeniser reads "Mr." as ending a sentence, so the span itself may look sentence-initial.
+  return HONORIFICS.has(before.norm) && /^\p{Lu}/u.test(before.surface);
+}
+
+/** The first token after any titles inside a person span: "Treasury Secretary Robert Rubin" → "Robert Rubin". */
+function afterTitles(tokens: Token[], first: number, last: number): number {
+  let lastTitle = -1;
+  for (let k = first; k < last; k++) {
+    if (isRoleWord(tokens[k].norm) || EXTRA_TITLE_WORDS.has(tokens[k].norm) || HONORIFICS.has(tokens[k].norm)) lastTitle = k;
+  }
+  return lastTitle >= 0 ? lastTitle + 1 : first;
+}
+
+/**
+ * A one-word person span may have lost its given names to the model:
+ * "German Chancellor Friedrich Merz" came back as "Merz". Capitalised words
+ * right before it, mid-sentence, that no link or other span covers and that
+ * are not function, role or institution words, join it.
+ */
+function withGivenNames(doc: string, tokens: Token[], first: number, covered: Uint8Array, inNerSpan: Uint8Array): number {
+  let k = first;
+  while (k > 0 && first - k < MAX_GIVEN_NAMES && !tokens[k].sentenceStart) {
+    const before = tokens[k - 1];
+    const fits =
+      /^\p{Lu}\p{Ll}+$/u.test(before.surface) &&
+      !before.possessive &&
+      !covered[k - 1] &&
+      !inNerSpan[k - 1] &&
+      !EXTRA_TITLE_WORDS.has(before.norm) &&
+      !HONORIFICS.has(before.norm) &&
+      !STYLE_WORDS.has(before.norm) &&
+      isDistinctiveWord(before.norm) &&
+      doc.slice(before.end, tokens[k].start) === ' ';
+    if (!fits) break;
+    k--;
+  }
+  return k;
 }
 
 /** One type per recognised name in a document: the one the model chose most often (first on a tie). */

@@ -213,6 +213,34 @@ describe('tagEntities: recogniser', () => {
     expect(widgets.entities.map((e) => e.entityId)).toEqual(['product~widget-3']);
   });
 
+  it('keeps titles out of recognised person ids, finds missed given names, and types by honorific and by suffix', () => {
+    const recognised = (text: string) =>
+      tagEntities(text)
+        .entities.filter((e) => e.kind === 'recognised')
+        .map((e) => [e.entityId, e.name]);
+    // The model spans "Treasury Secretary Robert Rubin": the title is not part of the person.
+    expect(recognised('Former Treasury Secretary Robert Rubin said on Tuesday that inflation would ease.')).toEqual([
+      ['person~robert-rubin', 'Robert Rubin'],
+    ]);
+    // The model spans only "Merz"; the given name before it joins, the title does not, and the later surname follows.
+    const merz = tagEntities('German Chancellor Friedrich Merz visited Beijing. Merz said trade mattered.');
+    expect(merz.entities.find((e) => e.entityId === 'person~friedrich-merz')?.mentions).toHaveLength(2);
+    // The model reads "Sunak" as a miscellaneous name; after "Mr." it can only be a person.
+    expect(recognised('Mr. Sunak resigned as leader of the Conservative Party.')).toContainEqual(['person~sunak', 'Sunak']);
+    // A recognised place whose last word is an institution's is an organisation; a "Bank" stays a place.
+    expect(recognised('Dr. Fei-Fei Li spoke at Stanford University.')).toContainEqual(['org~stanford-university', 'Stanford University']);
+    expect(recognised('Settlers moved into the West Bank on Monday.').map(([id]) => id)).not.toContain('org~west-bank');
+  });
+
+  it("a product alias at the end of a longer name is part of that name: Robert Rubin is not Nvidia's Rubin", () => {
+    expect(idsOf(tagEntities('Nvidia said its Rubin platform began shipping.'))).toContain('product:rubin');
+    const person = tagEntities('Former Treasury Secretary Robert Rubin said inflation would ease.');
+    expect(idsOf(person)).toEqual(['person~robert-rubin', 'topic:inflation']);
+    expect(idsOf(tagEntities('The Vera C. Rubin Observatory released its first images.'))).not.toContain('product:rubin');
+    // A product at the start of a longer name, or with a version, keeps its link.
+    expect(idsOf(tagEntities('The new Huawei Ascend chips are slower.'))).toEqual(expect.arrayContaining(['org:huawei', 'product:ascend']));
+  });
+
   it('stays quiet on capitalised phrases with the recogniser limited to rules', () => {
     const result = tagEntities('Officials met at Lunar Bay yesterday. Tencent Music Entertainment Group shares rose.', {
       recogniser: 'rules',
