@@ -51,7 +51,7 @@ export const DEFAULTS = {
   },
   extract: {
     maxHtmlBytes: 5 * 1024 * 1024,
-    /** DOM under Readability: linkedom (about 10× faster to build, same scores on the dev corpus) or jsdom. */
+    /** DOM under Readability: linkedom (about 6× faster per page, same scores on the dev corpus; docs/benchmarks.md) or jsdom. */
     dom: 'linkedom' as 'linkedom' | 'jsdom',
     /** Extraction threads per process (0: in the event loop, no threads). */
     threads: availableParallelism(),

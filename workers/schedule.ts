@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import type { StorylineConfig } from '../config';
 import type { RecordStore } from '../src/store/records';
 import type { FeedConfig } from '../src/types';
+import type { Logger } from '../src/util/logger';
 
 export function schedulerIdFor(feedId: string): string {
   return `feed-${feedId}`;
@@ -30,15 +31,23 @@ export async function unscheduleFeed(queue: Queue, feedId: string): Promise<void
 /**
  * Seeds the registry with the configured feeds and (re)creates a scheduler for
  * every registered feed, except disabled ones (`storyline feeds enable` brings
- * those back).
+ * those back). A configured feed that was removed with `storyline feeds
+ * remove` is not seeded again: a restart must not undo an operator's removal
+ * (`storyline feeds add` brings it back).
  */
 export async function syncFeedSchedulers(
   queue: Queue,
   store: RecordStore,
   cfg: StorylineConfig,
   feeds: FeedConfig[] = cfg.feeds.list,
+  log?: Logger,
 ): Promise<FeedConfig[]> {
-  for (const feed of feeds) await store.upsertFeed(feed);
+  const removed = await store.removedFeeds();
+  for (const feed of feeds) {
+    const removedAt = removed.get(feed.id);
+    if (removedAt === undefined) await store.upsertFeed(feed);
+    else log?.warn({ feedId: feed.id, removedAt }, 'configured feed was removed with `storyline feeds remove`: not seeded again');
+  }
   const registered = await store.listFeeds();
   for (const feed of registered) {
     if ((await store.getFeedState(feed.id)).disabledAt) await unscheduleFeed(queue, feed.id);

@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { openRuntime, type Runtime } from '../../workers/runtime';
 import { classifyFailure, clearFailed, FAILURE_CLASSES } from '../audit';
 import type { StageName } from '../types';
@@ -34,13 +34,21 @@ async function failedJobs(rt: Runtime, f: Filter, max = 9999): Promise<Array<{ s
 
 const classHelp = `error class (${Object.keys(FAILURE_CLASSES).join(', ')})`;
 
+/** A --class value must be a known class: a typo would otherwise list or replay nothing and exit 0. */
+function parseClass(value: string): string {
+  if (!Object.prototype.hasOwnProperty.call(FAILURE_CLASSES, value)) {
+    throw new InvalidArgumentError(`unknown error class "${value}"; known: ${Object.keys(FAILURE_CLASSES).join(', ')}`);
+  }
+  return value;
+}
+
 /** `storyline failed …`: inspect and replay failed jobs. */
 export function register(program: Command): void {
   const failed = program.command('failed').description('inspect and replay failed jobs');
   failed
     .command('list')
     .option('--stage <stage>', 'only this stage (or webhooks)', parseQueue)
-    .option('--class <class>', `only this ${classHelp}`)
+    .option('--class <class>', `only this ${classHelp}`, parseClass)
     .option('--json', 'one JSON object per line')
     .action(async (opts: Filter & { json?: boolean }) => {
       const cfg = config();
@@ -103,7 +111,7 @@ export function register(program: Command): void {
     .command('replay')
     .description('move failed jobs back to waiting')
     .option('--stage <stage>', 'only this stage (or webhooks)', parseQueue)
-    .option('--class <class>', `only this ${classHelp}`)
+    .option('--class <class>', `only this ${classHelp}`, parseClass)
     .option('--job <id>', 'only this job id')
     .action(async (opts: Filter) => {
       const cfg = config();

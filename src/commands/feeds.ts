@@ -127,8 +127,16 @@ export function register(program: Command): void {
     .action(async (id: string) =>
       withRuntime(async (rt) => {
         await unscheduleFeed(rt.queues.feeds, id);
-        const existed = await rt.store.removeFeed(id);
-        out(existed ? `feed ${id} removed` : `no feed ${id}`);
+        const configured = rt.cfg.feeds.list.some((f) => f.id === id);
+        const existed = await rt.store.removeFeed(id, { remember: configured });
+        if (!existed && !configured) out(`no feed ${id}`);
+        else
+          out(
+            `feed ${id} removed` +
+              (configured
+                ? ': it is also in the configured feeds; restarted workers leave it removed until `storyline feeds add` adds it again'
+                : ''),
+          );
       }),
     );
   feeds

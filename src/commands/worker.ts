@@ -50,7 +50,7 @@ export function register(program: Command): void {
       exitWithParent(process.env.STORYLINE_EXIT_WITH_PARENT);
       const rt = await openRuntime(cfg, log);
       // Every process running the feeds stage (re)creates the schedulers: upserts are idempotent.
-      if (opts.stages.includes('feeds')) await syncFeedSchedulers(rt.queues.feeds, rt.store, cfg);
+      if (opts.stages.includes('feeds')) await syncFeedSchedulers(rt.queues.feeds, rt.store, cfg, cfg.feeds.list, log);
       // Before the first job: thread start, jsdom and the tagger's model are not the first articles' cost.
       await warmUpStages(opts.stages, cfg).then(
         (report) => log.info({ stages: opts.stages, ...report }, 'warmed up'),

@@ -39,6 +39,8 @@ export interface DemoResult {
   failed: Array<{ queue: string; jobId?: string; reason: string }>;
   wallMs: number;
   redis: string;
+  /** The Redis outlives the demo (it was not started by it), so the stories can be browsed afterwards. */
+  redisKept: boolean;
 }
 
 async function pingRedis(url: string): Promise<boolean> {
@@ -152,7 +154,14 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     const served = new Map(
       site.articles.map((a) => [articleIdFor(canonicalizeUrl(a.url)), { event: a.event, outlet: a.outlet, url: a.url }]),
     );
-    const result: DemoResult = { stories, served, failed, wallMs: Date.now() - started, redis: redactUrl(redisChoice.url) };
+    const result: DemoResult = {
+      stories,
+      served,
+      failed,
+      wallMs: Date.now() - started,
+      redis: redactUrl(redisChoice.url),
+      redisKept: !redisChoice.owned,
+    };
     if (opts.jsonFile) writeFileSync(opts.jsonFile, JSON.stringify(stories, null, 2));
     if (opts.print) printSummary(result, prefix);
     return result;
@@ -189,6 +198,15 @@ function printSummary(r: DemoResult, prefix: string): void {
     for (const f of r.failed.slice(0, 10)) lines.push(`   [${f.queue}] ${f.jobId}: ${f.reason}`);
   } else {
     lines.push('No failed jobs.');
+  }
+  lines.push('');
+  if (r.redisKept) {
+    // The API reads the default prefix; point it at the demo's keys.
+    const redisEnv = r.redis === 'redis://127.0.0.1:6379' ? '' : `REDIS_URL=${r.redis} `;
+    lines.push(`Browse these stories in the API and story pages: ${redisEnv}STORYLINE_PREFIX=${prefix} npx storyline api`);
+    lines.push('then open http://localhost:8080/ (README, "HTTP API, metrics and dashboard").');
+  } else {
+    lines.push('The demo started its own redis-server and has stopped it: run a Redis (README) to browse the stories afterwards.');
   }
   process.stdout.write(lines.join('\n') + '\n');
 }

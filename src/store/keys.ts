@@ -13,6 +13,11 @@ export function keyspace(prefix: string) {
     prefix,
     /** Hash feedId → FeedConfig JSON. */
     feeds: k('feeds'),
+    /**
+     * Hash feedId → ISO time of `storyline feeds remove`: a configured feed removed at run time stays removed
+     * when workers restart (syncFeedSchedulers) until it is added again.
+     */
+    feedsRemoved: k('feeds', 'removed'),
     /** Hash of per-feed polling state. */
     feedState: (feedId: string) => k('feed', feedId, 'state'),
     item: (articleId: string) => k('item', articleId),

@@ -125,14 +125,24 @@ export class RecordStore {
   }
 
   // Feed registry ---------------------------------------------------------
+  /** Registers or updates a feed; a feed removed before (`removeFeed`) counts as added again. */
   async upsertFeed(feed: FeedConfig): Promise<void> {
     if (!FEED_ID_PATTERN.test(feed.id)) throw new Error(`invalid feed id "${feed.id}": use letters, digits, ".", "_" and "-"`);
-    await this.redis.hset(this.keys.feeds, feed.id, JSON.stringify(feed));
+    await this.redis.multi().hset(this.keys.feeds, feed.id, JSON.stringify(feed)).hdel(this.keys.feedsRemoved, feed.id).exec();
   }
-  async removeFeed(feedId: string): Promise<boolean> {
-    const n = await this.redis.hdel(this.keys.feeds, feedId);
-    await this.redis.del(this.keys.feedState(feedId));
-    return n > 0;
+  /**
+   * Unregisters a feed. With `remember` (a configured feed), also records the removal, so that
+   * syncFeedSchedulers does not seed it again when workers restart.
+   */
+  async removeFeed(feedId: string, opts: { remember?: boolean; at?: Date } = {}): Promise<boolean> {
+    const tx = this.redis.multi().hdel(this.keys.feeds, feedId).del(this.keys.feedState(feedId));
+    if (opts.remember) tx.hset(this.keys.feedsRemoved, feedId, (opts.at ?? new Date()).toISOString());
+    const replies = await tx.exec();
+    return Number(replies?.[0]?.[1] ?? 0) > 0;
+  }
+  /** Feed ids removed with removeFeed and not added since: id → ISO time of removal. */
+  async removedFeeds(): Promise<Map<string, string>> {
+    return new Map(Object.entries(await this.redis.hgetall(this.keys.feedsRemoved)));
   }
   async getFeed(feedId: string): Promise<FeedConfig | undefined> {
     return parseJson<FeedConfig>(await this.redis.hget(this.keys.feeds, feedId));

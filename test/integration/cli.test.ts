@@ -1,8 +1,13 @@
 import { Queue } from 'bullmq';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { connectionOptions } from '../../queues';
+import { openRuntime } from '../../workers/runtime';
+import { schedulerIdFor, syncFeedSchedulers } from '../../workers/schedule';
 import { cliEnv, ensureBuilt, runCli, startCli } from '../helpers/cli';
 import { startTestServer, type TestServer } from '../helpers/http';
-import { cleanup, testRedisUrl, uniquePrefix } from '../helpers/redis';
+import { cleanup, testConfig, testRedisUrl, uniquePrefix } from '../helpers/redis';
 
 /*
  * The `storyline` command as ops run it: a real process, real Redis, a real
@@ -66,6 +71,13 @@ test('an unknown stage is refused with the list of stages', async () => {
   expect(run.stderr).toContain('unknown stage "bogus"');
 });
 
+test('an unknown error class is refused instead of matching nothing', async () => {
+  const run = await runCli(['failed', 'replay', '--class', 'timout'], env());
+  expect(run.code).not.toBe(0);
+  expect(run.stderr).toContain('unknown error class "timout"');
+  expect(run.stderr).toContain('timeout');
+});
+
 test('feeds add / list / remove', async () => {
   const add = await runCli(['feeds', 'add', 'slow', `${server.url}/feed.json`, '--title', 'Slow Times', '--every', '600000'], env());
   expect(add.code).toBe(0);
@@ -82,6 +94,46 @@ test('feeds add / list / remove', async () => {
   const text = await runCli(['feeds', 'list'], env());
   expect(text.stdout).toContain('slow');
   expect(text.stdout).not.toContain('gone');
+});
+
+test('a configured feed removed with `feeds remove` stays removed when workers restart, until added again', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'storyline-feeds-'));
+  const feedsFile = path.join(dir, 'feeds.json');
+  const configured = [
+    { id: 'kept', url: `${server.url}/feed.json` },
+    { id: 'dropped', url: `${server.url}/nothing.xml` },
+  ];
+  writeFileSync(feedsFile, JSON.stringify(configured));
+  const ownPrefix = `${prefix}-configured`;
+  const cliEnvFor = {
+    ...cliEnv(testRedisUrl(), ownPrefix, { STORYLINE_FETCH_ALLOW_CIDRS: '127.0.0.0/8' }),
+    STORYLINE_FEEDS_FILE: feedsFile,
+  };
+  // What `storyline worker --stages feeds` does at start, in process.
+  const rt = await openRuntime(testConfig(ownPrefix, (raw) => (raw.feeds.list = configured)));
+  const restart = async () => {
+    await syncFeedSchedulers(rt.queues.feeds, rt.store, rt.cfg);
+    const schedulers = (await rt.queues.feeds.getJobSchedulers()).map((s) => s.key).sort();
+    return { registered: (await rt.store.listFeeds()).map((f) => f.id), schedulers };
+  };
+  try {
+    expect(await restart()).toEqual({ registered: ['dropped', 'kept'], schedulers: [schedulerIdFor('dropped'), schedulerIdFor('kept')] });
+
+    const remove = await runCli(['feeds', 'remove', 'dropped'], cliEnvFor);
+    expect(remove.code).toBe(0);
+    expect(remove.stdout).toContain('feed dropped removed: it is also in the configured feeds');
+    expect(await restart()).toEqual({ registered: ['kept'], schedulers: [schedulerIdFor('kept')] });
+    expect(await restart()).toEqual({ registered: ['kept'], schedulers: [schedulerIdFor('kept')] });
+
+    const add = await runCli(['feeds', 'add', 'dropped', `${server.url}/nothing.xml`, '--no-discover'], cliEnvFor);
+    expect(add.code).toBe(0);
+    expect(await restart()).toEqual({ registered: ['dropped', 'kept'], schedulers: [schedulerIdFor('dropped'), schedulerIdFor('kept')] });
+  } finally {
+    for (const feed of configured) await rt.queues.feeds.removeJobScheduler(schedulerIdFor(feed.id));
+    await rt.close();
+    await cleanup(ownPrefix);
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a worker finishes the job in flight on SIGTERM, then exits 0', async () => {
