@@ -24,9 +24,11 @@ const LABEL_RE = new RegExp(`^\\s*(${LABEL})="((?:[^"\\\\]|\\\\[\\\\"n])*)"\\s*(
 const TYPES = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
 
 function parseValue(raw: string): number {
-  if (raw === '+Inf') return Infinity;
-  if (raw === '-Inf') return -Infinity;
-  if (raw === 'NaN') return NaN;
+  // Prometheus reads values with Go's strconv.ParseFloat, which ignores case for NaN and Inf; prom-client writes
+  // "Nan" (the event-loop lag gauges right after start, before the first sample).
+  if (/^\+?inf$/i.test(raw)) return Infinity;
+  if (/^-inf$/i.test(raw)) return -Infinity;
+  if (/^nan$/i.test(raw)) return NaN;
   if (!/^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(raw)) throw new Error(`bad sample value ${raw}`);
   return Number(raw);
 }
