@@ -793,14 +793,19 @@ const PRODUCTS: GazetteerEntity[] = [
   product(
     'product:blackwell',
     'Blackwell',
-    ['B200', 'B300', 'GB200', 'GB300', 'B30A', 'Blackwell Ultra'],
+    ['B200', 'B300', 'GB200', 'GB300', 'B30A', 'Blackwell Ultra', 'Grace Blackwell'],
     "Nvidia's GPU architecture after Hopper, used in its B200 and GB200 systems.",
   ),
-  product('product:hopper', 'Hopper', ['Hopper architecture'], "Nvidia's 2022 GPU architecture behind the H100, H200 and H20."),
+  product(
+    'product:hopper',
+    'Hopper',
+    ['Hopper architecture', 'Grace Hopper'],
+    "Nvidia's 2022 GPU architecture behind the H100, H200 and H20.",
+  ),
   product(
     'product:rubin',
     'Rubin',
-    ['Rubin Ultra', 'Rubin CPX', 'Vera Rubin NVL144', 'VR200'],
+    ['Rubin Ultra', 'Rubin CPX', 'Vera Rubin', 'Vera Rubin NVL144', 'VR200'],
     "Nvidia's data-centre platform after Blackwell, pairing Rubin GPUs with Vera CPUs.",
   ),
   product(

@@ -21,7 +21,7 @@ export interface FeedsJobResult {
   feedId: string;
   /** False when this tick did not poll: the feed is disabled, or backing off / honouring Retry-After or <ttl>. */
   polled: boolean;
-  skippedBecause?: 'disabled' | 'not-due';
+  skippedBecause?: 'disabled' | 'not-due' | 'unknown-feed';
   notModified: boolean;
   /** Entries in the response. */
   items: number;
@@ -65,9 +65,15 @@ export async function processFeedsJob(job: Job<FeedsJobData>, ctx: StageContext)
   const { feedId } = job.data;
   const log = ctx.logger.child({ queue: 'feeds', jobId: job.id, feedId });
   const feed = await ctx.store.getFeed(feedId);
-  if (!feed) throw new UnrecoverableError(`unknown feed ${feedId} (removed from the registry?)`);
-  const state = await ctx.store.getFeedState(feedId);
   const idle = { feedId, polled: false, notModified: false, items: 0, unchanged: 0, enqueued: 0, skipped: 0, articlesUpdated: 0 };
+  if (!feed) {
+    // Removed while a process was (re)creating its scheduler: the scheduler outlived the feed. Drop it, so it
+    // does not tick (and fail) forever; there is nothing to poll.
+    await unscheduleFeed(ctx.queues.feeds, feedId);
+    log.warn('scheduler of a feed no longer registered removed');
+    return { ...idle, skippedBecause: 'unknown-feed' };
+  }
+  const state = await ctx.store.getFeedState(feedId);
   if (state.disabledAt) {
     log.debug({ disabledAt: state.disabledAt }, 'feed disabled: tick ignored');
     return { ...idle, skippedBecause: 'disabled' };

@@ -42,16 +42,25 @@ export async function syncFeedSchedulers(
   feeds: FeedConfig[] = cfg.feeds.list,
   log?: Logger,
 ): Promise<FeedConfig[]> {
-  const removed = await store.removedFeeds();
   for (const feed of feeds) {
-    const removedAt = removed.get(feed.id);
-    if (removedAt === undefined) await store.upsertFeed(feed);
-    else log?.warn({ feedId: feed.id, removedAt }, 'configured feed was removed with `storyline feeds remove`: not seeded again');
+    if (!(await store.seedFeed(feed))) {
+      log?.warn({ feedId: feed.id }, 'configured feed was removed with `storyline feeds remove`: not seeded again');
+    }
   }
   const registered = await store.listFeeds();
   for (const feed of registered) {
     if ((await store.getFeedState(feed.id)).disabledAt) await unscheduleFeed(queue, feed.id);
     else await scheduleFeed(queue, cfg, feed);
+  }
+  // A feed removed while this ran may still have got a scheduler above; so may one removed while another
+  // process ran this. Drop schedulers of feeds no longer registered (their jobs would find no feed).
+  const scheduled = new Set(registered.map((f) => schedulerIdFor(f.id)));
+  const feedPrefix = schedulerIdFor('');
+  for (const { key } of await queue.getJobSchedulers()) {
+    if (!key.startsWith(feedPrefix) || scheduled.has(key)) continue;
+    // Registered since listFeeds() (another process's `feeds add`): keep it.
+    if (await store.getFeed(key.slice(feedPrefix.length))) continue;
+    await queue.removeJobScheduler(key);
   }
   return registered;
 }

@@ -126,17 +126,14 @@ export function register(program: Command): void {
     .description('unregister a feed and stop polling it')
     .action(async (id: string) =>
       withRuntime(async (rt) => {
+        // Unregister first: a worker scheduling feeds meanwhile then finds no feed (and drops a scheduler it made).
+        const existed = await rt.store.removeFeed(id);
         await unscheduleFeed(rt.queues.feeds, id);
-        const configured = rt.cfg.feeds.list.some((f) => f.id === id);
-        const existed = await rt.store.removeFeed(id, { remember: configured });
-        if (!existed && !configured) out(`no feed ${id}`);
-        else
-          out(
-            `feed ${id} removed` +
-              (configured
-                ? ': it is also in the configured feeds; restarted workers leave it removed until `storyline feeds add` adds it again'
-                : ''),
-          );
+        // The removal is recorded either way: workers started with a feeds list naming it will not seed it again.
+        out(
+          `${existed ? `feed ${id} removed` : `no feed ${id} registered; its removal is recorded`}: ` +
+            `workers that list it in their configured feeds will not add it back; \`storyline feeds add ${id} <url>\` does`,
+        );
       }),
     );
   feeds

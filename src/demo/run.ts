@@ -202,9 +202,12 @@ function printSummary(r: DemoResult, prefix: string): void {
   lines.push('');
   if (r.redisKept) {
     // The API reads the default prefix; point it at the demo's keys.
-    const redisEnv = r.redis === 'redis://127.0.0.1:6379' ? '' : `REDIS_URL=${r.redis} `;
+    // The printed URL is redacted: with a password in it, name the variable rather than print a URL that fails.
+    const redisUrl = r.redis.includes('***') ? '<the same REDIS_URL>' : r.redis;
+    const redisEnv = r.redis === 'redis://127.0.0.1:6379' ? '' : `REDIS_URL=${redisUrl} `;
+    const port = process.env.STORYLINE_API_PORT ?? '8080';
     lines.push(`Browse these stories in the API and story pages: ${redisEnv}STORYLINE_PREFIX=${prefix} npx storyline api`);
-    lines.push('then open http://localhost:8080/ (README, "HTTP API, metrics and dashboard").');
+    lines.push(`then open http://localhost:${port}/ (README, "HTTP API, metrics and dashboard").`);
   } else {
     lines.push('The demo started its own redis-server and has stopped it: run a Redis (README) to browse the stories afterwards.');
   }

@@ -4,7 +4,8 @@
  *
  * Redis Cluster: records are addressed one key at a time, except the merge
  * stage's atomic MULTI, which touches story, index and assignment keys
- * together. Giving the prefix a hash tag (`{storyline}`) puts every key in one
+ * together, and the scripts that touch several keys (events, audit, feed
+ * registry; docs/scaling.md lists them). Giving the prefix a hash tag (`{storyline}`) puts every key in one
  * slot, which keeps MULTI legal at the price of one shard; see docs/design.md.
  */
 export function keyspace(prefix: string) {
@@ -14,8 +15,8 @@ export function keyspace(prefix: string) {
     /** Hash feedId → FeedConfig JSON. */
     feeds: k('feeds'),
     /**
-     * Hash feedId → ISO time of `storyline feeds remove`: a configured feed removed at run time stays removed
-     * when workers restart (syncFeedSchedulers) until it is added again.
+     * Hash feedId → ISO time of `storyline feeds remove`: a configured feed removed at run time is not seeded
+     * again when workers restart (syncFeedSchedulers) until `storyline feeds add` registers it again.
      */
     feedsRemoved: k('feeds', 'removed'),
     /** Hash of per-feed polling state. */

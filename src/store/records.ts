@@ -109,6 +109,35 @@ function checkVersion<T extends { schemaVersion?: number }>(record: T | undefine
   return record;
 }
 
+function checkFeedId(id: string): void {
+  if (!FEED_ID_PATTERN.test(id)) throw new Error(`invalid feed id "${id}": use letters, digits, ".", "_" and "-"`);
+}
+
+/** KEYS feeds, feeds:removed; ARGV id, json. */
+const UPSERT_FEED_LUA: LuaScript = {
+  name: 'storylineUpsertFeed',
+  lua: `redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HDEL', KEYS[2], ARGV[1])
+return 1`,
+};
+
+/** KEYS feeds, feeds:removed; ARGV id, json. 0 when the feed was removed by an operator. */
+const SEED_FEED_LUA: LuaScript = {
+  name: 'storylineSeedFeed',
+  lua: `if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return 1`,
+};
+
+/** KEYS feeds, feed:{id}:state, feeds:removed; ARGV id, removal time. 1 when the feed was registered. */
+const REMOVE_FEED_LUA: LuaScript = {
+  name: 'storylineRemoveFeed',
+  lua: `local existed = redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('DEL', KEYS[2])
+redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
+return existed`,
+};
+
 /**
  * Typed access to the records that stages hand each other. Writes are
  * idempotent: the same input stores the same output under the same key.
@@ -125,24 +154,44 @@ export class RecordStore {
   }
 
   // Feed registry ---------------------------------------------------------
-  /** Registers or updates a feed; a feed removed before (`removeFeed`) counts as added again. */
+  /** Registers or updates a feed (an operator's `feeds add`): a feed removed before counts as added again. */
   async upsertFeed(feed: FeedConfig): Promise<void> {
-    if (!FEED_ID_PATTERN.test(feed.id)) throw new Error(`invalid feed id "${feed.id}": use letters, digits, ".", "_" and "-"`);
-    await this.redis.multi().hset(this.keys.feeds, feed.id, JSON.stringify(feed)).hdel(this.keys.feedsRemoved, feed.id).exec();
+    checkFeedId(feed.id);
+    await runScript(this.redis, UPSERT_FEED_LUA, 2, this.keys.feeds, this.keys.feedsRemoved, feed.id, JSON.stringify(feed));
   }
   /**
-   * Unregisters a feed. With `remember` (a configured feed), also records the removal, so that
-   * syncFeedSchedulers does not seed it again when workers restart.
+   * Seeds a configured feed unless it was removed with removeFeed since; returns false then. One script, so a
+   * removal that lands while a worker starts is never undone by the seeding (nor its record lost).
    */
-  async removeFeed(feedId: string, opts: { remember?: boolean; at?: Date } = {}): Promise<boolean> {
-    const tx = this.redis.multi().hdel(this.keys.feeds, feedId).del(this.keys.feedState(feedId));
-    if (opts.remember) tx.hset(this.keys.feedsRemoved, feedId, (opts.at ?? new Date()).toISOString());
-    const replies = await tx.exec();
-    return Number(replies?.[0]?.[1] ?? 0) > 0;
+  async seedFeed(feed: FeedConfig): Promise<boolean> {
+    checkFeedId(feed.id);
+    const seeded = await runScript<number>(
+      this.redis,
+      SEED_FEED_LUA,
+      2,
+      this.keys.feeds,
+      this.keys.feedsRemoved,
+      feed.id,
+      JSON.stringify(feed),
+    );
+    return seeded === 1;
   }
-  /** Feed ids removed with removeFeed and not added since: id → ISO time of removal. */
-  async removedFeeds(): Promise<Map<string, string>> {
-    return new Map(Object.entries(await this.redis.hgetall(this.keys.feedsRemoved)));
+  /**
+   * Unregisters a feed, drops its polling state and records the removal, so that the configured list does not
+   * bring it back when workers restart (syncFeedSchedulers); upsertFeed clears the record.
+   */
+  async removeFeed(feedId: string, at = new Date()): Promise<boolean> {
+    const existed = await runScript<number>(
+      this.redis,
+      REMOVE_FEED_LUA,
+      3,
+      this.keys.feeds,
+      this.keys.feedState(feedId),
+      this.keys.feedsRemoved,
+      feedId,
+      at.toISOString(),
+    );
+    return existed === 1;
   }
   async getFeed(feedId: string): Promise<FeedConfig | undefined> {
     return parseJson<FeedConfig>(await this.redis.hget(this.keys.feeds, feedId));

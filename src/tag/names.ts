@@ -142,6 +142,11 @@ export function isRoleWord(norm: string): boolean {
   return ROLE_WORDS.has(norm);
 }
 
+/** Articles, prepositions, pronouns and the like ("at", "after", "the"). */
+export function isFunctionWord(norm: string): boolean {
+  return FUNCTION_WORDS.has(norm);
+}
+
 /** A word that can be part of a name or stand for one ("Zhipu", "Lin"): not a function, role, institution or suffix word. */
 export function isDistinctiveWord(norm: string): boolean {
   return !FUNCTION_WORDS.has(norm) && !ROLE_WORDS.has(norm) && !NON_PERSON_WORDS.has(norm) && !ORG_SUFFIXES.has(norm);
@@ -226,7 +231,7 @@ function recognisePerson(
  * phrase after the comma. The phrase stops where a clause starts, so
  * "Goldman Sachs, whose chief executive ..." is not a person.
  */
-function hasAppositiveRole(text: string, tokens: Token[], nameLast: number): boolean {
+export function hasAppositiveRole(text: string, tokens: Token[], nameLast: number): boolean {
   const next = nameLast + 1;
   if (next >= tokens.length || tokens[next].sentenceStart) return false;
   if (!text.slice(tokens[nameLast].end, tokens[next].start).includes(',')) return false;

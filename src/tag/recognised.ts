@@ -10,7 +10,17 @@
  */
 import type { EntityType } from '../types';
 import type { LoadedGazetteer } from './gazetteer';
-import { addAntecedent, isDistinctiveWord, isRoleWord, LEGAL_FORMS, slugify, surnameOf, type RecognisedSpan } from './names';
+import {
+  addAntecedent,
+  hasAppositiveRole,
+  isDistinctiveWord,
+  isFunctionWord,
+  isRoleWord,
+  LEGAL_FORMS,
+  slugify,
+  surnameOf,
+  type RecognisedSpan,
+} from './names';
 import type { NerSpan, NerType } from './ner';
 import type { Token } from './tokenize';
 
@@ -44,7 +54,33 @@ const ORG_FINAL_FOR_PLACES = new Set(
 /** Words before a name that only a person takes ("Mr. Sunak", "Dr Li"). */
 const HONORIFICS = new Set('mr mrs ms miss mx dr prof'.split(' '));
 /** Titles the model may include in a person's span ("Treasury Secretary Robert Rubin"): role words and a few more. */
-const EXTRA_TITLE_WORDS = new Set('chancellor judge mayor representative rep sen gov treasurer'.split(' '));
+const EXTRA_TITLE_WORDS = new Set(
+  (
+    'chancellor judge mayor representative rep sen gov treasurer leader speaker envoy commander major sheriff ' +
+    'candidate actor actress astronaut singer rapper player striker chef designer artist comedian host anchor ' +
+    'reporter journalist grandmaster'
+  ).split(' '),
+);
+/** Nouns after a product name that show it is the product ("the Pixel Gemini assistant", "Rubin chips"). */
+const PRODUCT_NOUNS = new Set(
+  (
+    'assistant assistants chip chips superchip superchips platform platforms system systems model models gpu gpus ' +
+    'processor processors app apps rack racks server servers phone phones device devices architecture accelerator accelerators'
+  ).split(' '),
+);
+/** Verbs that only a person does right after a name ("Rubin said"). */
+const SPEECH_VERBS = new Set(
+  'said says told tells added argued warned declined wrote writes noted insisted testified recalled replied acknowledged'.split(' '),
+);
+/** Capitalised words after a one-word product name that make a longer name of it ("Rubin Observatory"). */
+const INSTITUTION_WORDS = new Set(
+  (
+    'observatory telescope prize award medal foundation institute university college school hospital museum center ' +
+    'centre library street road avenue park hall building lab laboratory'
+  ).split(' '),
+);
+/** Words before "Mrs. Doubtfire": a title of a work, not a person. */
+const WORK_WORDS = new Set('film movie show musical series sitcom book novel play song album character'.split(' '));
 /** Titles that are never a given name, though a person's id may keep them ("King Sihanouk", "Cardinal Bernardin"). */
 const STYLE_WORDS = new Set(
   (
@@ -67,7 +103,13 @@ const CJK_RE = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=H
  *    exactly the same words is not linked ("Washington said" is a person).
  * Returns the links that stand.
  */
-export function linksThatStand<T extends LinkedSpan>(linked: T[], nerSpans: NerSpan[], tokens: Token[]): T[] {
+export function linksThatStand<T extends LinkedSpan>(
+  linked: T[],
+  nerSpans: NerSpan[],
+  tokens: Token[],
+  gazetteer?: LoadedGazetteer,
+  doc?: string,
+): T[] {
   const dropped = new Set<T>();
   let j = 0;
   for (const ner of nerSpans) {
@@ -88,9 +130,17 @@ export function linksThatStand<T extends LinkedSpan>(linked: T[], nerSpans: NerS
       if (inside[0].type === 'place' && (ner.type === 'PER' || ner.type === 'ORG')) dropped.add(inside[0]);
       continue;
     }
-    // A product name that a longer name ends with or holds is a surname or part of that name: "Robert Rubin"
-    // and "Vera C. Rubin Observatory" are not Nvidia's Rubin ("Rubin Ultra", "Ascend 910D" start with theirs).
-    if (inside.length === 1 && inside[0].type === 'product' && inside[0].first > first && !hasDigits(tokens, first, last)) {
+    // A product name that ends a person's name is a surname: "Robert Rubin" is not Nvidia's Rubin. Only there:
+    // in "Grace Blackwell superchip" or "Amazon Bedrock Claude models" the product is what is named.
+    if (
+      inside.length === 1 &&
+      inside[0].type === 'product' &&
+      ner.type === 'PER' &&
+      inside[0].first > first &&
+      inside[0].last === last &&
+      !hasDigits(tokens, first, last) &&
+      !productNounAfter(tokens, last)
+    ) {
       dropped.add(inside[0]);
       continue;
     }
@@ -102,7 +152,55 @@ export function linksThatStand<T extends LinkedSpan>(linked: T[], nerSpans: NerS
     }
     if (!extraRole) for (const span of inside) dropped.add(span);
   }
+  dropSurnameProducts(linked, nerSpans, tokens, dropped, gazetteer, doc);
   return dropped.size === 0 ? linked : linked.filter((span) => !dropped.has(span));
+}
+
+/**
+ * A one-word product name that is also a surname ("Rubin", "Hopper") means the person where the text says
+ * so: right after an honorific or title ("Judge Rubin", "Mr. Hopper"), or where a person of that surname is
+ * named in full in the document ("Robert Rubin ... Rubin said"). Full names are the recogniser's person spans
+ * whose words before the surname are not linked to anything ("Nvidia Rubin" is no person), and the linked
+ * people's surnames.
+ */
+function dropSurnameProducts<T extends LinkedSpan>(
+  linked: T[],
+  nerSpans: NerSpan[],
+  tokens: Token[],
+  dropped: Set<T>,
+  gazetteer: LoadedGazetteer | undefined,
+  doc: string | undefined,
+): void {
+  const products = linked.filter((span) => span.type === 'product' && span.first === span.last && !dropped.has(span));
+  if (products.length === 0) return;
+  const surnames = new Set<string>();
+  for (const ner of nerSpans) {
+    if (ner.type !== 'PER') continue;
+    const [first, last] = tokenRange(tokens, ner.start, ner.end);
+    if (last <= first || productNounAfter(tokens, last)) continue;
+    if (linked.some((span) => span.first < last && span.last >= first)) continue;
+    surnames.add(tokens[last].norm);
+  }
+  for (const span of linked) {
+    const surname = span.type === 'person' ? gazetteer?.surnames.get(span.entityId) : undefined;
+    if (surname) surnames.add(surname);
+  }
+  for (const span of products) {
+    const k = span.first;
+    const next = k + 1 < tokens.length && !tokens[k + 1].sentenceStart ? tokens[k + 1] : undefined;
+    const titled = k > 0 && !tokens[k].sentenceStart && isTitleWord(tokens[k - 1].norm);
+    const speaks = next !== undefined && SPEECH_VERBS.has(next.surface);
+    const described = doc !== undefined && hasAppositiveRole(doc, tokens, k);
+    const institution = next !== undefined && /^\p{Lu}/u.test(next.surface) && INSTITUTION_WORDS.has(next.norm);
+    if (productNounAfter(tokens, k)) continue;
+    if (titled || speaks || described || institution || surnames.has(tokens[k].norm)) dropped.add(span);
+  }
+}
+
+/** "the Pixel Gemini assistant", "Rubin chips": a product noun right after the name, in the same sentence. */
+function productNounAfter(tokens: Token[], last: number): boolean {
+  const next = tokens[last + 1];
+  return next !== undefined && !next.sentenceStart && PRODUCT_NOUNS.has(next.surface);
 }
 
 function hasDigits(tokens: Token[], first: number, last: number): boolean {
@@ -144,16 +242,24 @@ export function recognisedWithModel(
     let first = nerFirst;
     if (last < first) continue;
     if (CJK_RE.test(doc.slice(ner.start, ner.end)) || anyCovered(covered, first, last)) continue;
-    // An alias the gazetteer chose not to link here ("Apple pie"), except a place the recogniser reads as a person or team.
-    if (isGazetteerAlias(tokens, first, last, gazetteer) && !(ner.type !== 'LOC' && isPlaceAlias(tokens, first, last, gazetteer))) continue;
+    // An alias the gazetteer chose not to link here ("Apple pie"), except a place the recogniser reads as a person
+    // or team, and a product name that is a person's surname here ("Judge Rubin": dropSurnameProducts).
+    if (
+      isGazetteerAlias(tokens, first, last, gazetteer) &&
+      !(ner.type !== 'LOC' && isPlaceAlias(tokens, first, last, gazetteer)) &&
+      !(ner.type === 'PER' && isProductAlias(tokens, first, last, gazetteer))
+    )
+      continue;
     if (ner.type === 'MISC' && first === last && DEMONYM_RE.test(tokens[first].norm)) continue;
     let type = TYPES[ner.type];
     // Greedy decoding cannot revise "Orvane" as a first name once "Bank" arrives; the last word settles it.
     if (ner.type === 'PER' && last > first && ORG_FINAL_WORDS.has(tokens[last].norm)) type = 'org';
     else if (ner.type === 'LOC' && last > first && ORG_FINAL_FOR_PLACES.has(tokens[last].norm)) type = 'org';
-    else if (ner.type !== 'PER' && last - first < 3 && afterHonorific(tokens, first) && !ORG_FINAL_WORDS.has(tokens[last].norm))
+    else if (ner.type !== 'PER' && last - first < 3 && afterHonorific(tokens, first, last) && !ORG_FINAL_WORDS.has(tokens[last].norm))
       type = 'person';
     if (type === 'person') {
+      // "Chief Financial Officer" alone is a title, not a name ("Aaron Judge" is: judge is no role word).
+      if (isRoleWord(tokens[last].norm)) continue;
       first = afterTitles(tokens, first, last);
       if (first === last) first = withGivenNames(doc, tokens, first, covered, inNerSpan);
     }
@@ -182,20 +288,32 @@ export function recognisedWithModel(
 }
 
 /** "Mr. Sunak", "Dr Li": the word before the span is an honorific in the same sentence. */
-function afterHonorific(tokens: Token[], first: number): boolean {
+function afterHonorific(tokens: Token[], first: number, last: number): boolean {
   if (first === 0) return false;
   const before = tokens[first - 1];
-  // The tokeniser reads "Mr." as ending a sentence, so the span itself may look sentence-initial.
-  return HONORIFICS.has(before.norm) && /^\p{Lu}/u.test(before.surface);
+  if (!HONORIFICS.has(before.norm) || !/^\p{Lu}/u.test(before.surface)) return false;
+  // "the film Mrs. Doubtfire" is a work; "Dr. Kim of Seoul" is a name and a place.
+  if (first >= 2 && WORK_WORDS.has(tokens[first - 2].norm)) return false;
+  for (let k = first; k <= last; k++) if (tokens[k].norm === 'of') return false;
+  return true;
 }
 
-/** The first token after any titles inside a person span: "Treasury Secretary Robert Rubin" → "Robert Rubin". */
+function isTitleWord(norm: string): boolean {
+  return isRoleWord(norm) || EXTRA_TITLE_WORDS.has(norm) || HONORIFICS.has(norm);
+}
+
+/**
+ * The first token after the titles of a person span: "Treasury Secretary Robert Rubin" → "Robert Rubin",
+ * "Secretary Blinken" → "Blinken". Words before the last title go too when a full name (two words or more)
+ * remains; a single word remains only when everything before it is a title, so "Keurig Dr Pepper" stays whole.
+ */
 function afterTitles(tokens: Token[], first: number, last: number): number {
   let lastTitle = -1;
-  for (let k = first; k < last; k++) {
-    if (isRoleWord(tokens[k].norm) || EXTRA_TITLE_WORDS.has(tokens[k].norm) || HONORIFICS.has(tokens[k].norm)) lastTitle = k;
-  }
-  return lastTitle >= 0 ? lastTitle + 1 : first;
+  for (let k = first; k < last; k++) if (isTitleWord(tokens[k].norm)) lastTitle = k;
+  if (lastTitle < 0) return first;
+  if (last - lastTitle >= 2) return lastTitle + 1;
+  for (let k = first; k < lastTitle; k++) if (!isTitleWord(tokens[k].norm)) return first;
+  return lastTitle + 1;
 }
 
 /**
@@ -208,7 +326,11 @@ function withGivenNames(doc: string, tokens: Token[], first: number, covered: Ui
   let k = first;
   while (k > 0 && first - k < MAX_GIVEN_NAMES && !tokens[k].sentenceStart) {
     const before = tokens[k - 1];
+    // "At Wimbledon Alcaraz", "After Easter Modi": a capitalised word after a preposition is a place or a day.
+    const afterFunctionWord = k >= 2 && isFunctionWord(tokens[k - 2].norm);
     const fits =
+      !before.sentenceStart &&
+      !afterFunctionWord &&
       /^\p{Lu}\p{Ll}+$/u.test(before.surface) &&
       !before.possessive &&
       !covered[k - 1] &&
@@ -331,6 +453,16 @@ function isGazetteerAlias(tokens: Token[], first: number, last: number, gazettee
     node = child;
   }
   return node.variants.length > 0;
+}
+
+function isProductAlias(tokens: Token[], first: number, last: number, gazetteer: LoadedGazetteer): boolean {
+  let node = gazetteer.trie;
+  for (let k = first; k <= last; k++) {
+    const child = node.children.get(tokens[k].norm);
+    if (!child) return false;
+    node = child;
+  }
+  return node.variants.length > 0 && node.variants.every((variant) => gazetteer.byId.get(variant.entityId)?.type === 'product');
 }
 
 function isPlaceAlias(tokens: Token[], first: number, last: number, gazetteer: LoadedGazetteer): boolean {

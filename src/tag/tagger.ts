@@ -108,7 +108,7 @@ export function tagEntities(text: string, opts: TagOptions = {}): TagResult {
   const mode = opts.recogniser ?? 'model';
   const ner = mode === 'model' ? recogniseSpans(doc) : undefined;
   let linked = resolveLinked(matchAliases(tokens, gazetteer.trie, firstBodyToken), tokens, gazetteer, firstBodyToken);
-  if (ner) linked = linksThatStand(linked, ner.spans, tokens);
+  if (ner) linked = linksThatStand(linked, ner.spans, tokens, gazetteer, doc);
   for (const span of linked) names.set(span.entityId, gazetteer.byId.get(span.entityId)?.name ?? span.entityId);
   markCovered(covered, linked);
 

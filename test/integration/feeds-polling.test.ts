@@ -86,6 +86,15 @@ afterAll(async () => {
   await cleanup(prefix);
 });
 
+test('a scheduler whose feed was removed drops itself on its next tick instead of failing every tick', async () => {
+  await scheduleFeed(rt.queues.feeds, rt.cfg, { id: 'gone-feed', url: `${server.url}/never.xml` });
+  expect((await rt.queues.feeds.getJobSchedulers()).map((s) => s.key)).toContain(schedulerIdFor('gone-feed'));
+  const result = await poll('gone-feed');
+  expect(result).toMatchObject({ feedId: 'gone-feed', polled: false, skippedBecause: 'unknown-feed' });
+  expect((await rt.queues.feeds.getJobSchedulers()).map((s) => s.key)).not.toContain(schedulerIdFor('gone-feed'));
+  expect(hits.get('/never.xml')).toBeUndefined();
+});
+
 test('conditional GET: validators are sent back, and a 304 is a success with nothing new', async () => {
   const url = route('/cond.xml', (req, res) => {
     if (req.headers['if-none-match'] === '"v1"') {

@@ -239,6 +239,38 @@ describe('tagEntities: recogniser', () => {
     expect(idsOf(tagEntities('The Vera C. Rubin Observatory released its first images.'))).not.toContain('product:rubin');
     // A product at the start of a longer name, or with a version, keeps its link.
     expect(idsOf(tagEntities('The new Huawei Ascend chips are slower.'))).toEqual(expect.arrayContaining(['org:huawei', 'product:ascend']));
+    // A product noun after the longer name says it is the product.
+    expect(idsOf(tagEntities('The Pixel Gemini assistant replaced Google Assistant.'))).toContain('product:gemini');
+  });
+
+  it('a one-word product name is a person where the text says so: title, full name, speech, appositive', () => {
+    const rubin = (text: string) => idsOf(tagEntities(text)).filter((id) => /rubin/.test(id));
+    expect(rubin('Judge Rubin dismissed the case.')).toEqual(['person~rubin']);
+    expect(rubin('Mr. Rubin declined to comment.')).toEqual(['person~rubin']);
+    expect(rubin('Former Treasury Secretary Robert Rubin spoke on Monday. Rubin said inflation would ease.')).toEqual([
+      'person~robert-rubin',
+    ]);
+    expect(rubin('Rubin told reporters the deal was dead.')).toEqual(['person~rubin']);
+    expect(rubin('Rubin, a former Goldman Sachs executive, said rates were too high.')).toEqual(['person~rubin']);
+    expect(rubin('The Rubin Observatory captured new images.')).not.toContain('product:rubin');
+    // Nvidia's product where nothing says person, and where a product noun follows even next to a person of that name.
+    expect(rubin('Nvidia said demand for Blackwell and Rubin was strong.')).toEqual(['product:rubin']);
+    expect(rubin('Nvidia said Vera Rubin would ship next year.')).toEqual(['product:rubin']);
+    expect(rubin('Judge Rubin dismissed the case. Nvidia shipped its Rubin chips anyway.')).toEqual(['person~rubin', 'product:rubin']);
+  });
+
+  it('title and given-name rules leave names that only look like titles alone', () => {
+    const recognised = (text: string) =>
+      tagEntities(text)
+        .entities.filter((e) => e.kind === 'recognised')
+        .map((e) => e.entityId);
+    expect(recognised('The Yankees beat Boston as Aaron Judge hit two home runs.')).toContain('person~aaron-judge');
+    expect(recognised('Keurig Dr Pepper agreed to buy the coffee chain.')).not.toContain('person~pepper');
+    expect(recognised('Sales grew, Chief Financial Officer Amy Hood said.').filter((id) => /officer/.test(id))).toEqual([]);
+    // A capitalised word after a preposition is a place or a day, not a given name.
+    expect(recognised('At Wimbledon Alcaraz beat Sinner in four sets.')).not.toContain('person~wimbledon-alcaraz');
+    // A title of a work is not a person because of its "Mrs.".
+    expect(recognised('The film Mrs. Doubtfire was remade.')).not.toContain('person~doubtfire');
   });
 
   it('stays quiet on capitalised phrases with the recogniser limited to rules', () => {
