@@ -238,9 +238,15 @@ export function recognisedWithModel(
     for (let k = first; k <= last; k++) inNerSpan[k] = 1;
   }
   for (const ner of nerSpans) {
-    const [nerFirst, last] = tokenRange(tokens, ner.start, ner.end);
+    const [nerFirst, nerLast] = tokenRange(tokens, ner.start, ner.end);
     let first = nerFirst;
-    if (last < first) continue;
+    if (nerLast < first) continue;
+    // "Hood said.": a person's name does not end in a separate lower-case word (particles such as "van" sit
+    // inside; "Song-ho" is one word).
+    let last = nerLast;
+    const separateLowerCase = (k: number) => /^\p{Ll}/u.test(tokens[k].surface) && /\s/.test(doc.slice(tokens[k - 1].end, tokens[k].start));
+    if (ner.type === 'PER') while (last > first && separateLowerCase(last)) last--;
+    const end = last === nerLast ? ner.end : tokens[last].end;
     if (CJK_RE.test(doc.slice(ner.start, ner.end)) || anyCovered(covered, first, last)) continue;
     // An alias the gazetteer chose not to link here ("Apple pie"), except a place the recogniser reads as a person
     // or team, and a product name that is a person's surname here ("Judge Rubin": dropSurnameProducts).
@@ -272,8 +278,8 @@ export function recognisedWithModel(
       first,
       last,
       start,
-      end: ner.end,
-      name: doc.slice(start, ner.end),
+      end,
+      name: doc.slice(start, end),
       type,
       entityId: `${type}~${slug}`,
       kind: 'recognised',
