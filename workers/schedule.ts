@@ -58,9 +58,14 @@ export async function syncFeedSchedulers(
   const feedPrefix = schedulerIdFor('');
   for (const { key } of await queue.getJobSchedulers()) {
     if (!key.startsWith(feedPrefix) || scheduled.has(key)) continue;
+    const feedId = key.slice(feedPrefix.length);
     // Registered since listFeeds() (another process's `feeds add`): keep it.
-    if (await store.getFeed(key.slice(feedPrefix.length))) continue;
+    if (await store.getFeed(feedId)) continue;
     await queue.removeJobScheduler(key);
+    // A `feeds add` between the check and the removal registered the feed first, then upserted this very
+    // scheduler: put it back.
+    const added = await store.getFeed(feedId);
+    if (added && !(await store.getFeedState(feedId)).disabledAt) await scheduleFeed(queue, cfg, added);
   }
   return registered;
 }

@@ -63,6 +63,15 @@ async function resolveFeedUrl(rt: Runtime, url: string): Promise<{ url: string; 
 }
 
 /** `storyline feeds …`: the feed registry. */
+/**
+ * Ids a derived feed id must not take: registered feeds, feeds removed by an operator (a new feed under such an
+ * id would clear the removal, and the next worker start would seed the configured feed over it) and the
+ * configured ones.
+ */
+async function reservedFeedIds(rt: Runtime, registered: FeedConfig[]): Promise<Set<string>> {
+  return new Set([...registered.map((f) => f.id), ...(await rt.store.removedFeedIds()), ...rt.cfg.feeds.list.map((f) => f.id)]);
+}
+
 export function register(program: Command): void {
   const feeds = program.command('feeds').description('manage the feed registry');
   feeds
@@ -108,7 +117,7 @@ export function register(program: Command): void {
         const resolved = opts.discover ? await resolveFeedUrl(rt, givenUrl) : { url: givenUrl, note: 'not checked' };
         const existing = await rt.store.listFeeds();
         const same = existing.find((f) => f.url === resolved.url);
-        const id = maybeUrl ? idOrUrl : (same?.id ?? feedIdFromUrl(resolved.url, new Set(existing.map((f) => f.id))));
+        const id = maybeUrl ? idOrUrl : (same?.id ?? feedIdFromUrl(resolved.url, await reservedFeedIds(rt, existing)));
         const title = opts.title ?? resolved.title;
         const feed: FeedConfig = {
           id,
@@ -156,7 +165,7 @@ export function register(program: Command): void {
         const entries = parseOpml(readFileSync(file, 'utf8'));
         const existing = await rt.store.listFeeds();
         const byUrl = new Set(existing.map((f) => f.url));
-        const taken = new Set(existing.map((f) => f.id));
+        const taken = await reservedFeedIds(rt, existing);
         let added = 0;
         for (const entry of entries) {
           if (byUrl.has(entry.xmlUrl)) continue;

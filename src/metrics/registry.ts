@@ -20,15 +20,19 @@ export const JOB_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiti
 export interface MetricsDeps {
   redis: Redis;
   store: { keys: Keyspace };
-  queues: Record<StageName, Queue>;
-  cfg: { publish: { stream: string } };
+  queues: Record<StageName, Queue> & { webhooks?: Queue };
+  cfg: { publish: { stream: string }; webhooks?: { subscriptions: unknown[] } };
 }
+
+/** The stage queues, and the webhook delivery queue where subscriptions are configured (else nobody serves it). */
+type MonitoredQueue = StageName | 'webhooks';
 
 interface Snapshot {
   counters: Record<string, string>;
   histograms: Record<string, string>;
-  jobCounts: Partial<Record<StageName, Record<string, number>>>;
-  workers: Partial<Record<StageName, number>>;
+  jobCounts: Partial<Record<MonitoredQueue, Record<string, number>>>;
+  /** Absent where the count could not be read: a 0 would claim that no worker runs. */
+  workers: Partial<Record<MonitoredQueue, number>>;
   streamLength: number;
   stories: number;
 }
@@ -111,17 +115,25 @@ export function createMetricsEndpoint(deps: MetricsDeps): MetricsEndpoint {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   let snap: Snapshot = { counters: {}, histograms: {}, jobCounts: {}, workers: {}, streamLength: 0, stories: 0 };
+  const monitored: MonitoredQueue[] =
+    deps.queues.webhooks && (deps.cfg.webhooks?.subscriptions.length ?? 0) > 0 ? [...STAGES, 'webhooks'] : [...STAGES];
+  const queueOf = (name: MonitoredQueue): Queue => (name === 'webhooks' ? (deps.queues.webhooks as Queue) : deps.queues[name]);
 
   registry.registerMetric(
-    family('storyline_queue_jobs', 'Jobs in each stage queue by state.', 'gauge', () =>
-      STAGES.flatMap((stage) =>
-        JOB_STATES.map((state) => ({ labels: { queue: stage, state }, value: snap.jobCounts[stage]?.[state] ?? 0 })),
-      ),
+    family('storyline_queue_jobs', 'Jobs in each stage queue (and the webhooks queue, when configured) by state.', 'gauge', () =>
+      monitored.flatMap((queue) => JOB_STATES.map((state) => ({ labels: { queue, state }, value: snap.jobCounts[queue]?.[state] ?? 0 }))),
     ),
   );
   registry.registerMetric(
-    family('storyline_queue_workers', 'Workers registered on each stage queue (BullMQ getWorkersCount).', 'gauge', () =>
-      STAGES.map((stage) => ({ labels: { queue: stage }, value: snap.workers[stage] ?? 0 })),
+    family(
+      'storyline_queue_workers',
+      'Workers registered on each stage queue and the webhooks queue when configured (BullMQ getWorkersCount; no sample when the count cannot be read).',
+      'gauge',
+      () =>
+        monitored.flatMap((queue) => {
+          const value = snap.workers[queue];
+          return value === undefined ? [] : [{ labels: { queue }, value }];
+        }),
     ),
   );
   registry.registerMetric(
@@ -199,10 +211,12 @@ export function createMetricsEndpoint(deps: MetricsDeps): MetricsEndpoint {
     const jobCounts: Snapshot['jobCounts'] = {};
     const workers: Snapshot['workers'] = {};
     await Promise.all(
-      STAGES.map(async (stage) => {
-        const q = deps.queues[stage];
-        jobCounts[stage] = await q.getJobCounts(...JOB_STATES);
-        workers[stage] = await q.getWorkersCount().catch(() => 0);
+      monitored.map(async (name) => {
+        const q = queueOf(name);
+        jobCounts[name] = await q.getJobCounts(...JOB_STATES);
+        // CLIENT LIST may be refused (ACLs, managed Redis): then there is no sample, not a false 0.
+        const count = await q.getWorkersCount().catch(() => undefined);
+        if (count !== undefined) workers[name] = count;
       }),
     );
     snap = { counters, histograms, jobCounts, workers, streamLength, stories };

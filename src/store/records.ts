@@ -113,11 +113,14 @@ function checkFeedId(id: string): void {
   if (!FEED_ID_PATTERN.test(id)) throw new Error(`invalid feed id "${id}": use letters, digits, ".", "_" and "-"`);
 }
 
-/** KEYS feeds, feeds:removed; ARGV id, json. */
+/**
+ * KEYS feeds, feeds:removed, feed:{id}:state; ARGV id, json. Adding a removed feed again starts it afresh: a poll
+ * that was running during the removal may have written state (validators, backoff, disabledAt) after it.
+ */
 const UPSERT_FEED_LUA: LuaScript = {
   name: 'storylineUpsertFeed',
   lua: `redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-redis.call('HDEL', KEYS[2], ARGV[1])
+if redis.call('HDEL', KEYS[2], ARGV[1]) == 1 then redis.call('DEL', KEYS[3]) end
 return 1`,
 };
 
@@ -157,7 +160,16 @@ export class RecordStore {
   /** Registers or updates a feed (an operator's `feeds add`): a feed removed before counts as added again. */
   async upsertFeed(feed: FeedConfig): Promise<void> {
     checkFeedId(feed.id);
-    await runScript(this.redis, UPSERT_FEED_LUA, 2, this.keys.feeds, this.keys.feedsRemoved, feed.id, JSON.stringify(feed));
+    await runScript(
+      this.redis,
+      UPSERT_FEED_LUA,
+      3,
+      this.keys.feeds,
+      this.keys.feedsRemoved,
+      this.keys.feedState(feed.id),
+      feed.id,
+      JSON.stringify(feed),
+    );
   }
   /**
    * Seeds a configured feed unless it was removed with removeFeed since; returns false then. One script, so a
@@ -192,6 +204,10 @@ export class RecordStore {
       at.toISOString(),
     );
     return existed === 1;
+  }
+  /** Ids removed with removeFeed and not added since (new ids must not reuse them, see `feeds import`). */
+  async removedFeedIds(): Promise<string[]> {
+    return this.redis.hkeys(this.keys.feedsRemoved);
   }
   async getFeed(feedId: string): Promise<FeedConfig | undefined> {
     return parseJson<FeedConfig>(await this.redis.hget(this.keys.feeds, feedId));

@@ -69,6 +69,38 @@ test('every label value a rule selects on exists in the served series', () => {
   expect(problems).toEqual([]);
 });
 
+test('the webhooks queue is watched only where subscriptions are configured', async () => {
+  const queuesIn = (f: Map<string, Family>) => new Set(f.get('storyline_queue_workers')?.samples.map((x) => x.labels.queue));
+  expect(queuesIn(families).has('webhooks')).toBe(false);
+  const ownPrefix = `${prefix}-webhooks`;
+  const withHooks = await openRuntime(
+    testConfig(ownPrefix, (raw) => {
+      raw.webhooks.subscriptions = [
+        {
+          id: 'receiver',
+          url: 'http://127.0.0.1:9/hook',
+          events: ['story.created.v1'],
+          secret: `whsec_${Buffer.alloc(32, 7).toString('base64')}`,
+        },
+      ];
+    }),
+  );
+  const hooksApi = await startApi(withHooks, { host: '127.0.0.1', port: 0 });
+  try {
+    const served = parsePrometheus(await (await fetch(`${hooksApi.url}/metrics`)).text());
+    expect(queuesIn(served).has('webhooks')).toBe(true);
+    const states = served
+      .get('storyline_queue_jobs')
+      ?.samples.filter((x) => x.labels.queue === 'webhooks')
+      .map((x) => x.labels.state);
+    expect(states).toEqual(expect.arrayContaining(['waiting', 'failed']));
+  } finally {
+    await hooksApi.close();
+    await withHooks.close();
+    await cleanup(ownPrefix);
+  }
+});
+
 (hasPromtool ? test : test.skip)('promtool accepts the rules and their unit tests pass', () => {
   const check = execFileSync(PROMTOOL, ['check', 'rules', RULES], { encoding: 'utf8' });
   expect(check).toMatch(/SUCCESS: \d+ rules found/);

@@ -124,6 +124,9 @@ test('a configured feed removed with `feeds remove` stays removed when workers r
     expect((await rt.queues.feeds.getJobSchedulers()).map((s) => s.key)).toContain(schedulerIdFor('ghost'));
     expect(await restart()).toEqual(keptOnly);
 
+    // A poll that was running during the removal writes its state after it (here: it disabled the feed).
+    await rt.redis.hset(rt.store.keys.feedState('dropped'), { disabledAt: new Date().toISOString(), consecutiveErrors: '9' });
+    // Adding it again starts afresh: scheduled, not disabled.
     const add = await runCli(['feeds', 'add', 'dropped', `${server.url}/nothing.xml`, '--no-discover'], cliEnvFor);
     expect(add.code).toBe(0);
     expect(await restart()).toEqual(both);
