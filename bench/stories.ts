@@ -20,19 +20,24 @@
  *   redis-server; INFO used_memory before and after, over the stories made.
  * - df: the merge df hashes' size along a stream whose vocabulary keeps
  *   growing, counted forever and in generations (dfGenerationSize).
+ * - bounded (only when named in BENCH_PARTS): the in-memory clusterer's heap
+ *   along a long synthetic stream, unbounded and with maxStories.
  *
  * Env: CLUSTERING_DEV (data dir), BENCH_OPEN (comma list, default 1000,100000),
  * BENCH_REDIS_ARTICLES (default 4000), BENCH_DF_ARTICLES (default 12000),
  * BENCH_DF_GENERATION (default 2000), BENCH_PARTS (comma list of quality,
- * scorer, throughput, redis, df; default all five), CLUSTERING_SCORER (the shared
- * scorer's evaluate.mjs), BENCH_MEASURED (adds timed per size,
- * default 2000).
+ * scorer, throughput, redis, df; default these five; also bounded), CLUSTERING_SCORER
+ * (the shared scorer's evaluate.mjs), BENCH_MEASURED (adds timed per size,
+ * default 2000), BENCH_BOUNDED_ARTICLES (default 100000) and
+ * BENCH_BOUNDED_STORIES (the maxStories tried, default 10000).
  */
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { Redis } from 'ioredis';
 import { articleFeatures, createStoryClusterer, resolveMergeOptions, type ClustererArticle } from '../src/merge';
 import { keyspace } from '../src/store/keys';
@@ -395,6 +400,50 @@ async function dfGenerations(): Promise<void> {
   }
 }
 
+/** Live heap after a full collection (gc exposed at run time, so the bench needs no node flag). */
+function liveHeapMiB(): number {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  gc();
+  return process.memoryUsage().heapUsed / 2 ** 20;
+}
+
+/**
+ * The in-memory clusterer along a long stream: every story gets two articles (the second a few stories later),
+ * as an endless feed would. Unbounded, the heap grows with every story; with maxStories it levels off.
+ */
+function boundedMemory(): void {
+  const total = Number(process.env.BENCH_BOUNDED_ARTICLES ?? 100_000);
+  const cap = Number(process.env.BENCH_BOUNDED_STORIES ?? 10_000);
+  console.log(`\n## In-memory clusterer heap over ${total.toLocaleString('en-US')} articles (synthetic, entities given)`);
+  console.log(
+    'maxStories | ' +
+      [1, 2, 3, 4].map((q) => `heap at ${((total * q) / 4).toLocaleString('en-US')}`).join(' | ') +
+      ' | articles/s | stories open',
+  );
+  for (const maxStories of [undefined, cap]) {
+    let closed = 0;
+    const c = createStoryClusterer(maxStories === undefined ? {} : { maxStories, onStoryClosed: () => void closed++ });
+    const rand = rng(7);
+    const heaps: string[] = [];
+    let addNs = 0;
+    for (let i = 0; i < total; i++) {
+      const base = Math.floor(i / 2);
+      const storyNo = i % 2 === 0 ? base : Math.max(0, base - Math.floor(rand() * 20));
+      const article = syntheticArticle(storyNo, i, rand);
+      const t0 = process.hrtime.bigint();
+      c.add(article);
+      addNs += Number(process.hrtime.bigint() - t0);
+      // The forced collections at the checkpoints are not timed.
+      if ((i + 1) % Math.floor(total / 4) === 0) heaps.push(`${liveHeapMiB().toFixed(0)} MiB`);
+    }
+    console.log(
+      `${String(maxStories ?? 'none').padStart(10)} | ${heaps.join(' | ')} | ${(total / (addNs / 1e9)).toFixed(0)} | ${c.stories().length}` +
+        (maxStories === undefined ? '' : ` (${closed} closed)`),
+    );
+  }
+}
+
 async function main(): Promise<void> {
   const parts = new Set((process.env.BENCH_PARTS ?? 'quality,scorer,throughput,redis,df').split(',').map((p) => p.trim()));
   if (parts.has('quality')) quality();
@@ -402,6 +451,7 @@ async function main(): Promise<void> {
   if (parts.has('throughput')) throughput();
   if (parts.has('redis')) await redisMemory();
   if (parts.has('df')) await dfGenerations();
+  if (parts.has('bounded')) boundedMemory();
 }
 
 main().catch((err) => {

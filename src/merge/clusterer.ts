@@ -64,14 +64,32 @@ export interface StoryClusterer {
   stories(): StoryState[];
 }
 
+/** Options of the in-memory clusterer that the Redis merge path has no use for. */
+export interface ClustererOptions {
+  /** Tagger for articles that come without entities (default: the bundled one). */
+  tag?: EntityTagger;
+  /**
+   * Keep at most this many stories open (default: no limit). When a new story would exceed it, the story that
+   * went longest without a new article is closed: it leaves the index, so no later article joins it, and its
+   * articles' reasons and assignments are forgotten after `onStoryClosed` has seen them. This bounds memory in
+   * a long-running process. The merge worker bounds its Redis index by the record TTL instead.
+   */
+  maxStories?: number;
+  /** Called with each closed story and its article ids (in arrival order), e.g. to persist them. */
+  onStoryClosed?: (story: StoryState, articleIds: string[]) => void;
+}
+
 /** Deterministic story id: the same founding article always yields the same id. */
 export function storyIdFor(foundingArticleId: string): string {
   return 's' + createHash('sha256').update(foundingArticleId).digest('hex').slice(0, 16);
 }
 
-export function createStoryClusterer(options: Partial<MergeOptions> & { tag?: EntityTagger } = {}): StoryClusterer {
-  const { tag, ...mergeOptions } = options;
+export function createStoryClusterer(options: Partial<MergeOptions> & ClustererOptions = {}): StoryClusterer {
+  const { tag, maxStories, onStoryClosed, ...mergeOptions } = options;
   const opts = resolveMergeOptions(mergeOptions);
+  if (maxStories !== undefined && !(Number.isInteger(maxStories) && maxStories >= 1)) {
+    throw new RangeError(`maxStories must be a positive integer, got ${maxStories}`);
+  }
 
   const terms = new DenseTermTable();
   /** Documents counted in df: this generation's and the previous one's (MergeOptions.dfGenerationSize). */
@@ -93,6 +111,14 @@ export function createStoryClusterer(options: Partial<MergeOptions> & { tag?: En
   /** Story repair: absorbed story id → the story it was merged into. */
   const mergedInto = new Map<string, string>();
   let tagger: EntityTagger | undefined | null = tag ?? null;
+  /**
+   * With maxStories only: open story ids from least to most recently updated (a Map keeps insertion order;
+   * an update moves the id to the end), each story's article ids, and the ids absorbed into it by repair.
+   */
+  const bounded = maxStories !== undefined;
+  const recency = new Map<string, true>();
+  const membersOf = new Map<string, string[]>();
+  const absorbedBy = new Map<string, string[]>();
 
   function entitiesFor(article: ClustererArticle): FeatureEntity[] {
     if (article.entities) return article.entities;
@@ -206,6 +232,29 @@ export function createStoryClusterer(options: Partial<MergeOptions> & { tag?: En
     return id;
   }
 
+  /** Closes the story updated longest ago while more than maxStories are open (see ClustererOptions). */
+  function closeOldStories(): void {
+    while (maxStories !== undefined && storiesById.size > maxStories) {
+      const oldest = recency.keys().next().value as string;
+      recency.delete(oldest);
+      const story = storiesById.get(oldest);
+      if (!story) continue;
+      const articleIds = membersOf.get(oldest) ?? [];
+      storiesById.delete(oldest);
+      unindex(oldest);
+      const h = handleOf.get(oldest);
+      if (h !== undefined) {
+        handleOf.delete(oldest);
+        idOf[h] = '';
+      }
+      onStoryClosed?.(story, articleIds);
+      for (const articleId of articleIds) reasons.delete(articleId);
+      for (const absorbed of absorbedBy.get(oldest) ?? []) mergedInto.delete(absorbed);
+      membersOf.delete(oldest);
+      absorbedBy.delete(oldest);
+    }
+  }
+
   function reindex(story: StoryState, current: CorpusStats): void {
     const previous = indexedKeys.get(story.id);
     const next = indexKeysForStory(story, current, opts);
@@ -246,6 +295,16 @@ export function createStoryClusterer(options: Partial<MergeOptions> & { tag?: En
           mergedInto.set(absorbed.id, survivor.id);
           absorbedIds.push(absorbed.id);
         }
+        if (bounded) {
+          // The survivor carries the absorbed story's articles and redirects, for when it is closed.
+          recency.delete(absorbed.id);
+          const members = [...(membersOf.get(survivor.id) ?? []), ...(membersOf.get(absorbed.id) ?? [])];
+          membersOf.set(survivor.id, members);
+          membersOf.delete(absorbed.id);
+          const redirects = [...(absorbedBy.get(survivor.id) ?? []), absorbed.id, ...(absorbedBy.get(absorbed.id) ?? [])];
+          absorbedBy.set(survivor.id, redirects);
+          absorbedBy.delete(absorbed.id);
+        }
         storyId = survivor.id;
       }
       storiesById.set(storyId, story);
@@ -257,6 +316,14 @@ export function createStoryClusterer(options: Partial<MergeOptions> & { tag?: En
         ...decision.reason,
         ...(absorbedIds.length ? { merged: absorbedIds } : {}),
       });
+      if (bounded) {
+        recency.delete(storyId);
+        recency.set(storyId, true);
+        let members = membersOf.get(storyId);
+        if (!members) membersOf.set(storyId, (members = []));
+        members.push(article.id);
+        closeOldStories();
+      }
       // After the decision, as the merge commit's script rotates after counting (merge parity).
       if (opts.dfGenerationSize > 0 && generationDocs >= opts.dfGenerationSize) {
         terms.rotateGeneration();

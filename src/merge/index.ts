@@ -20,7 +20,14 @@ export {
   type MergeOptions,
   type StoryState,
 } from './score';
-export { createStoryClusterer, storyIdFor, type ClustererArticle, type EntityTagger, type StoryClusterer } from './clusterer';
+export {
+  createStoryClusterer,
+  storyIdFor,
+  type ClustererArticle,
+  type ClustererOptions,
+  type EntityTagger,
+  type StoryClusterer,
+} from './clusterer';
 export {
   buildBriefing,
   prepareBriefingText,

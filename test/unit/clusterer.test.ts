@@ -237,6 +237,80 @@ describe('story repair', () => {
   });
 });
 
+describe('bounded memory (maxStories)', () => {
+  const words = (stem: string) =>
+    Array.from({ length: 30 }, (_, i) => `${stem}${i >= 26 ? 'a' : ''}${String.fromCharCode(97 + (i % 26))}`).join(' ');
+  const at = '2026-11-20T10:00:00Z';
+  /** An article of its own story: made-up words no other stem shares. */
+  const about = (stem: string, n = 1) => ({
+    id: `${stem}-${n}`,
+    title: `${stem} news`,
+    text: `Officials said ${words(stem)}.`,
+    publishedAt: at,
+    entities: [],
+  });
+
+  test('the story updated longest ago is closed, handed to onStoryClosed with its articles, and forgotten', () => {
+    const closed: Array<[string, string[]]> = [];
+    const clusterer = createStoryClusterer({ maxStories: 2, onStoryClosed: (story, ids) => closed.push([story.id, ids]) });
+    const alpha = clusterer.add(about('alpha'));
+    const beta = clusterer.add(about('beta'));
+    // alpha gets a second article: beta is now the one updated longest ago.
+    expect(clusterer.add(about('alpha', 2))).toBe(alpha);
+    const gamma = clusterer.add(about('gamma'));
+    expect(closed).toEqual([[beta, ['beta-1']]]);
+    expect(
+      clusterer
+        .stories()
+        .map((story) => story.id)
+        .sort(),
+    ).toEqual([alpha, gamma].sort());
+    expect(clusterer.reasonOf('beta-1')).toBeUndefined();
+    expect([...clusterer.assignments().keys()].sort()).toEqual(['alpha-1', 'alpha-2', 'gamma-1']);
+    // A closed story takes no more articles: another beta article founds a new story.
+    const beta2 = clusterer.add(about('beta', 2));
+    expect(beta2).not.toBe(beta);
+    expect(closed.map(([id]) => id)).toEqual([beta, alpha]);
+    expect(clusterer.stories()).toHaveLength(2);
+  });
+
+  test('a repaired story closes with the absorbed stories articles, and its redirects go with it', () => {
+    const place = 'at the port where Marlow Dynamics works with Tallinn.';
+    const CRANES = { id: 'cranes', title: 'Crane contract', text: `Officials said ${words('crane')} ${place}`, publishedAt: at };
+    const DREDGING = { id: 'dredging', title: 'Dredging lawsuit', text: `Lawyers said ${words('dredge')} ${place}`, publishedAt: at };
+    const BRIDGE = {
+      id: 'bridge',
+      title: 'Crane and dredging',
+      text: `Reporters said ${words('crane')} ${words('dredge')} ${place}`,
+      publishedAt: at,
+    };
+    const closed: Array<[string, string[]]> = [];
+    const clusterer = createStoryClusterer({ maxStories: 2, onStoryClosed: (story, ids) => closed.push([story.id, ids]) });
+    for (const a of [CRANES, DREDGING, BRIDGE]) clusterer.add({ ...a, entities: [] });
+    const survivor = clusterer.storyOf('bridge') as string;
+    expect(clusterer.merged().size).toBe(1);
+    clusterer.add(about('delta'));
+    clusterer.add(about('epsilon'));
+    expect(closed).toHaveLength(1);
+    expect(closed[0][0]).toBe(survivor);
+    expect([...closed[0][1]].sort()).toEqual(['bridge', 'cranes', 'dredging']);
+    expect(clusterer.merged().size).toBe(0);
+    expect(clusterer.storyOf('cranes')).toBeUndefined();
+  });
+
+  test('while no story has to close, decisions are those of the unbounded clusterer', () => {
+    const stream = [...ALL, about('zeta'), about('eta'), about('zeta', 2)];
+    const unbounded = clusterAll(stream);
+    const bounded = createStoryClusterer({ maxStories: stream.length });
+    expect(new Map(stream.map((a) => [a.id, bounded.add(a)]))).toEqual(unbounded);
+  });
+
+  test('refuses a limit that is not a positive integer', () => {
+    expect(() => createStoryClusterer({ maxStories: 0 })).toThrow(/maxStories/);
+    expect(() => createStoryClusterer({ maxStories: 1.5 })).toThrow(/maxStories/);
+  });
+});
+
 describe('candidate selection over a stream that repeats itself', () => {
   const DAY = 24 * 3600_000;
   /** The same two chip articles every 120 days, `seasons` times: one story per season. */
