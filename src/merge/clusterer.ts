@@ -44,7 +44,7 @@ export interface ClustererArticle {
 }
 
 export interface StoryClusterer {
-  /** Assigns the article to a story and returns the story id. Re-adding an article returns its story. */
+  /** Assigns the article to a story and returns the story id. Re-adding an article returns its story (unless that story was closed: ClustererOptions.maxStories). */
   add(article: ClustererArticle): string;
   /** Why each article joined (or founded) its story, as decided when it arrived. */
   reasons(): Map<string, AssignmentReason>;
@@ -75,7 +75,13 @@ export interface ClustererOptions {
    * a long-running process. The merge worker bounds its Redis index by the record TTL instead.
    */
   maxStories?: number;
-  /** Called with each closed story and its article ids (in arrival order), e.g. to persist them. */
+  /**
+   * Called with each closed story and its article ids (those of stories it absorbed by repair included; not
+   * necessarily in arrival order), e.g. to persist them; at the end of the add() that closed it. An error it throws is
+   * rethrown by that add(), after the article was assigned. Re-adding an article of a closed story treats it
+   * as new; if it founded that story, the new story gets the same id (ids derive from the founding article),
+   * so dedupe articles before add(), as the pipeline does.
+   */
   onStoryClosed?: (story: StoryState, articleIds: string[]) => void;
 }
 
@@ -119,6 +125,9 @@ export function createStoryClusterer(options: Partial<MergeOptions> & ClustererO
   const recency = new Map<string, true>();
   const membersOf = new Map<string, string[]>();
   const absorbedBy = new Map<string, string[]>();
+  const freeHandles: number[] = [];
+  /** Stories closed during this add(), handed to onStoryClosed once the clusterer is consistent again. */
+  const closedNow: Array<[StoryState, string[]]> = [];
 
   function entitiesFor(article: ClustererArticle): FeatureEntity[] {
     if (article.entities) return article.entities;
@@ -158,8 +167,18 @@ export function createStoryClusterer(options: Partial<MergeOptions> & ClustererO
   function handle(storyId: string): number {
     let h = handleOf.get(storyId);
     if (h === undefined) {
-      handleOf.set(storyId, (h = idOf.length));
-      idOf.push(storyId);
+      // With maxStories, handles of closed and absorbed stories are reused, so these arrays stay as large as
+      // the open stories. (No posting still holds a freed handle: unindex removed them all.)
+      const reused = freeHandles.pop();
+      if (reused !== undefined) {
+        h = reused;
+        idOf[h] = storyId;
+        if (h < firstAts.length) firstAts[h] = lastAts[h] = NaN;
+      } else {
+        h = idOf.length;
+        idOf.push(storyId);
+      }
+      handleOf.set(storyId, h);
       if (h >= orderKeys.length) {
         const grown = new Float64Array(orderKeys.length * 2);
         grown.set(orderKeys);
@@ -168,6 +187,15 @@ export function createStoryClusterer(options: Partial<MergeOptions> & ClustererO
       orderKeys[h] = idOrderKey(storyId);
     }
     return h;
+  }
+
+  /** A story left the index for good (closed, or absorbed by repair): its handle may serve another story. */
+  function releaseHandle(storyId: string): void {
+    const h = handleOf.get(storyId);
+    if (h === undefined) return;
+    handleOf.delete(storyId);
+    idOf[h] = '';
+    freeHandles.push(h);
   }
 
   function candidatesFor(features: ArticleFeatures): StoryState[] {
@@ -242,17 +270,31 @@ export function createStoryClusterer(options: Partial<MergeOptions> & ClustererO
       const articleIds = membersOf.get(oldest) ?? [];
       storiesById.delete(oldest);
       unindex(oldest);
-      const h = handleOf.get(oldest);
-      if (h !== undefined) {
-        handleOf.delete(oldest);
-        idOf[h] = '';
-      }
-      onStoryClosed?.(story, articleIds);
+      releaseHandle(oldest);
+      closedNow.push([story, articleIds]);
       for (const articleId of articleIds) reasons.delete(articleId);
       for (const absorbed of absorbedBy.get(oldest) ?? []) mergedInto.delete(absorbed);
       membersOf.delete(oldest);
       absorbedBy.delete(oldest);
     }
+  }
+
+  /**
+   * Hands the stories closed by this add() to onStoryClosed, after the clusterer is consistent again: a
+   * callback that throws cannot leave a half-closed story behind, and the others are still called. The first
+   * error is rethrown from add() (the article has been assigned by then).
+   */
+  function notifyClosed(): void {
+    const closed = closedNow.splice(0);
+    let failure: unknown;
+    for (const [story, articleIds] of closed) {
+      try {
+        onStoryClosed?.(story, articleIds);
+      } catch (err) {
+        failure ??= err;
+      }
+    }
+    if (failure !== undefined) throw failure;
   }
 
   function reindex(story: StoryState, current: CorpusStats): void {
@@ -297,6 +339,7 @@ export function createStoryClusterer(options: Partial<MergeOptions> & ClustererO
         }
         if (bounded) {
           // The survivor carries the absorbed story's articles and redirects, for when it is closed.
+          releaseHandle(absorbed.id);
           recency.delete(absorbed.id);
           const members = [...(membersOf.get(survivor.id) ?? []), ...(membersOf.get(absorbed.id) ?? [])];
           membersOf.set(survivor.id, members);
@@ -330,6 +373,7 @@ export function createStoryClusterer(options: Partial<MergeOptions> & ClustererO
         docCount = generationDocs;
         generationDocs = 0;
       }
+      if (closedNow.length) notifyClosed();
       return storyId;
     },
     reasons: () => new Map(reasons),

@@ -305,6 +305,39 @@ describe('bounded memory (maxStories)', () => {
     expect(new Map(stream.map((a) => [a.id, bounded.add(a)]))).toEqual(unbounded);
   });
 
+  test('a callback that throws fails that add() only after the clusterer is consistent; the next close is still reported', () => {
+    const closed: string[] = [];
+    let fail = true;
+    const clusterer = createStoryClusterer({
+      maxStories: 1,
+      onStoryClosed: (story) => {
+        closed.push(story.id);
+        if (fail) throw new Error('storage down');
+      },
+    });
+    const alpha = clusterer.add(about('alpha'));
+    expect(() => clusterer.add(about('beta'))).toThrow('storage down');
+    // beta was assigned and alpha is gone from every view, as after a normal close.
+    expect(closed).toEqual([alpha]);
+    expect(clusterer.stories()).toHaveLength(1);
+    expect(clusterer.reasonOf('beta-1')).toBeDefined();
+    expect(clusterer.storyOf('alpha-1')).toBeUndefined();
+    fail = false;
+    clusterer.add(about('gamma'));
+    expect(closed).toHaveLength(2);
+    expect(clusterer.stories()).toHaveLength(1);
+  });
+
+  test('an article of a closed story added again is new (its founder founds a story of the same id)', () => {
+    const closed: Array<[string, string[]]> = [];
+    const clusterer = createStoryClusterer({ maxStories: 1, onStoryClosed: (story, ids) => closed.push([story.id, ids]) });
+    const alpha = clusterer.add(about('alpha'));
+    clusterer.add(about('beta'));
+    // alpha-1 founded alpha: added again it founds a story with the same id (ids derive from the founder).
+    expect(clusterer.add(about('alpha'))).toBe(alpha);
+    expect(closed.map(([id]) => id)).toEqual([alpha, storyIdFor('beta-1')]);
+  });
+
   test('refuses a limit that is not a positive integer', () => {
     expect(() => createStoryClusterer({ maxStories: 0 })).toThrow(/maxStories/);
     expect(() => createStoryClusterer({ maxStories: 1.5 })).toThrow(/maxStories/);
