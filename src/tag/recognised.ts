@@ -241,11 +241,12 @@ export function recognisedWithModel(
     const [nerFirst, nerLast] = tokenRange(tokens, ner.start, ner.end);
     let first = nerFirst;
     if (nerLast < first) continue;
-    // "Hood said.": a person's name does not end in a separate lower-case word (particles such as "van" sit
-    // inside; "Song-ho" is one word).
-    let last = nerLast;
-    const separateLowerCase = (k: number) => /^\p{Ll}/u.test(tokens[k].surface) && /\s/.test(doc.slice(tokens[k - 1].end, tokens[k].start));
-    if (ner.type === 'PER') while (last > first && separateLowerCase(last)) last--;
+    // A name is capitalised words, joined at most by connectors ("University of Texas", "Alex de Minaur"):
+    // "and Diego Schwartzman", "Disney Channel and other", "Hood said." and "Wild could sense the win" are
+    // cut back to their names ("Song-ho" and "iPad" are words of a name).
+    const [nameFirst, last] = nameWithin(doc, tokens, first, nerLast);
+    if (last < nameFirst) continue;
+    first = nameFirst;
     const end = last === nerLast ? ner.end : tokens[last].end;
     if (CJK_RE.test(doc.slice(ner.start, ner.end)) || anyCovered(covered, first, last)) continue;
     // An alias the gazetteer chose not to link here ("Apple pie"), except a place the recogniser reads as a person
@@ -291,6 +292,40 @@ export function recognisedWithModel(
   const inBody = new Set(resolved.filter((span) => span.first >= firstBodyToken).map((span) => span.entityId));
   for (const span of linked) inBody.add(span.entityId);
   return resolved.filter((span) => span.first >= firstBodyToken || span.kind === 'linked' || inBody.has(span.entityId));
+}
+
+/** Lower-case words that may join the words of a name ("Bank of the West", "Ludwig van Beethoven"). */
+const CONNECTORS = new Set('of the and for on in at de del della der den van von la le al el bin ibn da di du dos das y zu'.split(' '));
+
+/**
+ * The capitalised name inside a recogniser span: leading function words ("and Diego Schwartzman") go, and the
+ * span ends before the first separate lower-case word that is not a connector followed by more of the name.
+ * Returns [first, last]; last < first when nothing is left.
+ */
+function nameWithin(doc: string, tokens: Token[], first: number, last: number): [number, number] {
+  const separateLowerCase = (k: number) =>
+    /^\p{Ll}/u.test(tokens[k].surface) && (k === 0 || /\s/.test(doc.slice(tokens[k - 1].end, tokens[k].start)));
+  while (first <= last && separateLowerCase(first) && isFunctionWord(tokens[first].norm)) first++;
+  // "“And I", "They": function words alone, capitalised at a sentence start, are no name.
+  let onlyFunctionWords = true;
+  for (let k = first; k <= last && onlyFunctionWords; k++) onlyFunctionWords = isFunctionWord(tokens[k].norm);
+  if (onlyFunctionWords) return [first, first - 1];
+  for (let k = first + 1; k <= last; k++) {
+    if (!separateLowerCase(k)) continue;
+    let next = k;
+    // "Queen 's Park" (a clitic after a spaced apostrophe, as CoNLL writes it) joins like a connector.
+    const joins = (j: number) => CONNECTORS.has(tokens[j].norm) || /'\s*$/.test(doc.slice(tokens[j - 1].end, tokens[j].start));
+    while (next <= last && separateLowerCase(next) && joins(next)) next++;
+    // Connectors count only between capitalised words of the span.
+    // ... and a clitic may end the name ("Lord 's").
+    if (next > last && joins(last) && !CONNECTORS.has(tokens[last].norm)) break;
+    if (next > k && next <= last && !separateLowerCase(next)) {
+      k = next;
+      continue;
+    }
+    return [first, k - 1];
+  }
+  return [first, last];
 }
 
 /** "Mr. Sunak", "Dr Li": the word before the span is an honorific in the same sentence. */

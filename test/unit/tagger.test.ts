@@ -274,6 +274,23 @@ describe('tagEntities: recogniser', () => {
     expect(recognised('The film Mrs. Doubtfire was remade.')).not.toContain('person~doubtfire');
   });
 
+  it('reads typographic quotes as the model was trained (ASCII) and keeps spans to the capitalised name', () => {
+    const recognised = (text: string) =>
+      tagEntities(text)
+        .entities.filter((e) => e.kind === 'recognised')
+        .map((e) => e.entityId);
+    // Curly apostrophes made "It’s like you’re pouring" a name.
+    expect(recognised('“It’s like you’re pouring water on a fire,” she said.')).toEqual([]);
+    // Connectors inside a name stay; words after it and a leading "and" go.
+    const tennis = recognised('Nishioka beat Alex de Minaur, and Diego Schwartzman lost in the second round.');
+    expect(tennis).toEqual(expect.arrayContaining(['person~alex-de-minaur', 'person~diego-schwartzman']));
+    expect(recognised('The show aired on Disney Channel and other networks last year.')).toEqual(['org~disney-channel']);
+    expect(recognised('General Mark Milley, chairman of the Joint Chiefs of Staff, told US lawmakers on Tuesday.')).toContain(
+      'org~joint-chiefs-of-staff',
+    );
+    expect(recognised('The Wild could sense the win before winger Jason Zucker scored.').join(' ')).not.toMatch(/could|sense/);
+  });
+
   it('stays quiet on capitalised phrases with the recogniser limited to rules', () => {
     const result = tagEntities('Officials met at Lunar Bay yesterday. Tencent Music Entertainment Group shares rose.', {
       recogniser: 'rules',

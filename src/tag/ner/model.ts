@@ -30,7 +30,7 @@ import {
   type NameGazetteer,
   type NerType,
 } from './features';
-import { nerTokenize, type NerToken } from './tokenize';
+import { asciiPunctuation, nerTokenize, type NerToken } from './tokenize';
 
 export interface NerModel {
   bits: number;
@@ -155,7 +155,8 @@ function span(tokens: readonly NerToken[], first: number, last: number, type: Ne
 
 /** Recognises PER/ORG/LOC/MISC spans in raw text. */
 export function recognise(text: string, model: NerModel): { tokens: NerToken[]; spans: NerSpan[] } {
-  const tokens = nerTokenize(text);
+  // Offsets are unchanged by asciiPunctuation, so spans index the caller's text.
+  const tokens = nerTokenize(asciiPunctuation(text));
   if (tokens.length === 0) return { tokens, spans: [] };
   const doc = docFeatures(tokens, model.gazetteer);
   return { tokens, spans: spansFromLabels(tokens, decode(model, doc)) };

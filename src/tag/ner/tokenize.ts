@@ -33,6 +33,19 @@ const ABBREVIATIONS = new Set(
   ).split(' '),
 );
 
+/**
+ * Typographic quotes, apostrophes and dashes as the ASCII the model was trained on (CoNLL-2003 is ASCII):
+ * "It’s like you’re pouring" read as one name until the curly apostrophes became straight ones. Every
+ * replacement is one UTF-16 unit for one, so offsets into the result are offsets into the original.
+ */
+export function asciiPunctuation(text: string): string {
+  return text
+    .replace(/[\u2018\u2019\u201A\u201B\u2032]/g, "'")
+    .replace(/[\u201C\u201D\u201E\u201F\u2033]/g, '"')
+    .replace(/[\u2010\u2011\u2012\u2013\u2014\u2015]/g, '-')
+    .replace(/\u00A0/g, ' ');
+}
+
 /** Splits text into CoNLL-style tokens with character offsets. */
 export function nerTokenize(text: string): NerToken[] {
   const tokens: NerToken[] = [];
