@@ -295,7 +295,9 @@ export function recognisedWithModel(
 }
 
 /** Lower-case words that may join the words of a name ("Bank of the West", "Ludwig van Beethoven"). */
-const CONNECTORS = new Set('of the and for on in at de del della der den van von la le al el bin ibn da di du dos das y zu'.split(' '));
+const CONNECTORS = new Set(
+  'of the and for on in at upon de des del della der den ten ter van von la le les al el bin ibn da di du dos das y zu'.split(' '),
+);
 
 /**
  * The capitalised name inside a recogniser span: leading function words ("and Diego Schwartzman") go, and the
@@ -303,29 +305,39 @@ const CONNECTORS = new Set('of the and for on in at de del della der den van von
  * Returns [first, last]; last < first when nothing is left.
  */
 function nameWithin(doc: string, tokens: Token[], first: number, last: number): [number, number] {
-  const separateLowerCase = (k: number) =>
-    /^\p{Ll}/u.test(tokens[k].surface) && (k === 0 || /\s/.test(doc.slice(tokens[k - 1].end, tokens[k].start)));
-  while (first <= last && separateLowerCase(first) && isFunctionWord(tokens[first].norm)) first++;
-  // "“And I", "They": function words alone, capitalised at a sentence start, are no name.
-  let onlyFunctionWords = true;
-  for (let k = first; k <= last && onlyFunctionWords; k++) onlyFunctionWords = isFunctionWord(tokens[k].norm);
-  if (onlyFunctionWords) return [first, first - 1];
+  const gapBefore = (k: number) => (k === 0 ? ' ' : doc.slice(tokens[k - 1].end, tokens[k].start));
+  // A lower-case word apart from the one before it (a space or a dash between them: "ISIS—killed"). Not
+  // "iPad", "eShop", or an elided particle ("d'Ivoire", "d’Orsay"): those are words of the name.
+  const separateLowerCase = (k: number) => {
+    const word = tokens[k].surface;
+    if (!/^\p{Ll}/u.test(word) || /^\p{Ll}{1,3}['\u2019]?\p{Lu}/u.test(word)) return false;
+    if (word.length <= 2 && /^['\u2019]/.test(doc.slice(tokens[k].end, tokens[k].end + 1))) return false;
+    return /[\s\u2013-\u2015]/.test(gapBefore(k));
+  };
+  // An acronym that spells a function word ("WHO") is a name.
+  const functionWord = (k: number) => isFunctionWord(tokens[k].norm) && !/^\p{Lu}{2,}$/u.test(tokens[k].surface);
+  while (first <= last && separateLowerCase(first) && functionWord(first)) first++;
+  // "Queen 's Park" (a clitic after a spaced apostrophe, as CoNLL writes it) joins like a connector.
+  const joins = (j: number) => CONNECTORS.has(tokens[j].norm) || /['\u2019]\s*$/.test(gapBefore(j));
+  let end = last;
   for (let k = first + 1; k <= last; k++) {
     if (!separateLowerCase(k)) continue;
     let next = k;
-    // "Queen 's Park" (a clitic after a spaced apostrophe, as CoNLL writes it) joins like a connector.
-    const joins = (j: number) => CONNECTORS.has(tokens[j].norm) || /'\s*$/.test(doc.slice(tokens[j - 1].end, tokens[j].start));
     while (next <= last && separateLowerCase(next) && joins(next)) next++;
-    // Connectors count only between capitalised words of the span.
     // ... and a clitic may end the name ("Lord 's").
     if (next > last && joins(last) && !CONNECTORS.has(tokens[last].norm)) break;
+    // Connectors count only between capitalised words of the span.
     if (next > k && next <= last && !separateLowerCase(next)) {
       k = next;
       continue;
     }
-    return [first, k - 1];
+    end = k - 1;
+    break;
   }
-  return [first, last];
+  // "“And I", "When": function words alone, capitalised at a sentence start, are no name.
+  let onlyFunctionWords = true;
+  for (let k = first; k <= end && onlyFunctionWords; k++) onlyFunctionWords = functionWord(k);
+  return onlyFunctionWords ? [first, first - 1] : [first, end];
 }
 
 /** "Mr. Sunak", "Dr Li": the word before the span is an honorific in the same sentence. */

@@ -289,6 +289,14 @@ describe('tagEntities: recogniser', () => {
       'org~joint-chiefs-of-staff',
     );
     expect(recognised('The Wild could sense the win before winger Jason Zucker scored.').join(' ')).not.toMatch(/could|sense/);
+    // Words of a name that start in lower case, connectors, and acronyms that spell a function word.
+    expect(recognised("Protests spread across Côte d'Ivoire after the election.")).toEqual(['topic~cote-d-ivoire']);
+    expect(recognised('The Nintendo eShop will close in March, Nintendo said.')).toContain('org~nintendo-eshop');
+    expect(recognised('PSG beat Lyon at the Parc des Princes on Sunday.')).toContain('place~parc-des-princes');
+    expect(recognised('The WHO declared the outbreak a global emergency on Thursday.')).toEqual(['org~who']);
+    // An unspaced em dash separates words; a function word alone is no name, even before the cut.
+    expect(recognised('The attack—claimed by ISIS—killed 12.').join(' ')).not.toMatch(/killed/);
+    expect(recognised('“When you’re reading a Mike Ford novel, you knew it instantly,” he said.')).not.toContain('topic~when');
   });
 
   it('stays quiet on capitalised phrases with the recogniser limited to rules', () => {

@@ -34,15 +34,18 @@ const ABBREVIATIONS = new Set(
 );
 
 /**
- * Typographic quotes, apostrophes and dashes as the ASCII the model was trained on (CoNLL-2003 is ASCII):
+ * Typographic quotes, apostrophes and hyphens as the ASCII the model was trained on (CoNLL-2003 is ASCII):
  * "It’s like you’re pouring" read as one name until the curly apostrophes became straight ones. Every
  * replacement is one UTF-16 unit for one, so offsets into the result are offsets into the original.
+ * Spaced en and em dashes stay (as " - " they read like CoNLL's sports results, where names are teams);
+ * an unspaced one between words becomes a space, so "ISIS—killed" is two words.
  */
 export function asciiPunctuation(text: string): string {
   return text
     .replace(/[\u2018\u2019\u201A\u201B\u2032]/g, "'")
-    .replace(/[\u201C\u201D\u201E\u201F\u2033]/g, '"')
-    .replace(/[\u2010\u2011\u2012\u2013\u2014\u2015]/g, '-')
+    .replace(/[\u201C\u201D\u201E\u201F\u2033\u00AB\u00BB]/g, '"')
+    .replace(/[\u2010\u2011\u2212]/g, '-')
+    .replace(/(?<=[\p{L}\p{N}])[\u2013\u2014\u2015](?=[\p{L}\p{N}])/gu, ' ')
     .replace(/\u00A0/g, ' ');
 }
 
