@@ -13,7 +13,7 @@ export { decodeBody } from './feeds/charset';
 export { extractArticle, ExtractError } from './extract';
 export { tagEntities, entityById } from './tag';
 export { createStoryClusterer, storyIdFor } from './merge/clusterer';
-export type { ClustererArticle, StoryClusterer } from './merge/clusterer';
+export type { ClustererArticle, ClustererOptions, EntityTagger, StoryClusterer } from './merge/clusterer';
 export { DEFAULT_MERGE_OPTIONS } from './merge/score';
 export type { MergeOptions, StoryState } from './merge/score';
 export { buildArticleEvent, buildStoryEvent, EVENT_TYPES } from './publish/events';

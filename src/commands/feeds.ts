@@ -62,7 +62,6 @@ async function resolveFeedUrl(rt: Runtime, url: string): Promise<{ url: string; 
   }
 }
 
-/** `storyline feeds …`: the feed registry. */
 /**
  * Ids a derived feed id must not take: registered feeds, feeds removed by an operator (a new feed under such an
  * id would clear the removal, and the next worker start would seed the configured feed over it) and the
@@ -72,6 +71,7 @@ async function reservedFeedIds(rt: Runtime, registered: FeedConfig[]): Promise<S
   return new Set([...registered.map((f) => f.id), ...(await rt.store.removedFeedIds()), ...rt.cfg.feeds.list.map((f) => f.id)]);
 }
 
+/** `storyline feeds …`: the feed registry. */
 export function register(program: Command): void {
   const feeds = program.command('feeds').description('manage the feed registry');
   feeds

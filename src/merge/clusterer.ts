@@ -71,7 +71,7 @@ export interface ClustererOptions {
   /**
    * Keep at most this many stories open (default: no limit). When a new story would exceed it, the story that
    * went longest without a new article is closed: it leaves the index, so no later article joins it, and its
-   * articles' reasons and assignments are forgotten after `onStoryClosed` has seen them. This bounds memory in
+   * articles' reasons and assignments are forgotten (`onStoryClosed` then receives the story and its article ids). This bounds memory in
    * a long-running process. The merge worker bounds its Redis index by the record TTL instead.
    */
   maxStories?: number;

@@ -100,7 +100,10 @@ const CJK_RE = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=H
  *    unless the extra words are role words ("Tencent Cloud Vice President
  *    ...") or hold another link ("Huawei Ascend 910C");
  *  - a place alias the recogniser reads as a person or organisation on
- *    exactly the same words is not linked ("Washington said" is a person).
+ *    exactly the same words is not linked ("Washington said" is a person);
+ *  - a product alias that ends a person's name is a surname ("Robert Rubin"),
+ *    and a one-word product name gives way to a person where the text says
+ *    so (dropSurnameProducts: "Judge Rubin", "Rubin said").
  * Returns the links that stand.
  */
 export function linksThatStand<T extends LinkedSpan>(

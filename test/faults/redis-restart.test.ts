@@ -12,8 +12,8 @@ import {
 } from './fault-run';
 
 /*
- * Redis restarted mid-run, with AOF on (appendfsync always, as in
- * docker-compose): first gracefully (SIGTERM), then by SIGKILL, each time down
+ * Redis restarted mid-run, with AOF on (appendfsync always, so that everything
+ * acknowledged must survive; docker-compose runs everysec, docs/faults.md): first gracefully (SIGTERM), then by SIGKILL, each time down
  * for a moment. Workers ride it out (ioredis reconnects, BullMQ resumes its
  * blocking reads, jobs whose Redis calls failed are retried) and nothing
  * written before the restart is lost: every article is published once.
