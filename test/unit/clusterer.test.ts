@@ -201,22 +201,22 @@ describe('createStoryClusterer', () => {
   });
 });
 
-describe('story repair', () => {
-  // Two stories about one port and company in different words, and an article that bridges them.
-  // 30 distinct made-up words per stem (cranea … cranead): two letters past 26.
-  const words = (stem: string) =>
-    Array.from({ length: 30 }, (_, i) => `${stem}${i >= 26 ? 'a' : ''}${String.fromCharCode(97 + (i % 26))}`).join(' ');
-  const place = 'at the port where Marlow Dynamics works with Tallinn.';
-  const at = '2026-11-20T10:00:00Z';
-  const CRANES = { id: 'cranes', title: 'Crane contract', text: `Officials said ${words('crane')} ${place}`, publishedAt: at };
-  const DREDGING = { id: 'dredging', title: 'Dredging lawsuit', text: `Lawyers said ${words('dredge')} ${place}`, publishedAt: at };
-  const BRIDGE = {
-    id: 'bridge',
-    title: 'Crane and dredging',
-    text: `Reporters said ${words('crane')} ${words('dredge')} ${place}`,
-    publishedAt: at,
-  };
+// Two stories about one port and company in different words, and an article that bridges them.
+// 30 distinct made-up words per stem (cranea … cranead): two letters past 26.
+const words = (stem: string) =>
+  Array.from({ length: 30 }, (_, i) => `${stem}${i >= 26 ? 'a' : ''}${String.fromCharCode(97 + (i % 26))}`).join(' ');
+const PORT = 'at the port where Marlow Dynamics works with Tallinn.';
+const REPAIR_AT = '2026-11-20T10:00:00Z';
+const CRANES = { id: 'cranes', title: 'Crane contract', text: `Officials said ${words('crane')} ${PORT}`, publishedAt: REPAIR_AT };
+const DREDGING = { id: 'dredging', title: 'Dredging lawsuit', text: `Lawyers said ${words('dredge')} ${PORT}`, publishedAt: REPAIR_AT };
+const BRIDGE = {
+  id: 'bridge',
+  title: 'Crane and dredging',
+  text: `Reporters said ${words('crane')} ${words('dredge')} ${PORT}`,
+  publishedAt: REPAIR_AT,
+};
 
+describe('story repair', () => {
   test('a bridging article merges two stories; assignments() gives every article its story after the repair', () => {
     const clusterer = createStoryClusterer();
     const cranes = clusterer.add(CRANES);
@@ -238,15 +238,12 @@ describe('story repair', () => {
 });
 
 describe('bounded memory (maxStories)', () => {
-  const words = (stem: string) =>
-    Array.from({ length: 30 }, (_, i) => `${stem}${i >= 26 ? 'a' : ''}${String.fromCharCode(97 + (i % 26))}`).join(' ');
-  const at = '2026-11-20T10:00:00Z';
   /** An article of its own story: made-up words no other stem shares. */
   const about = (stem: string, n = 1) => ({
     id: `${stem}-${n}`,
     title: `${stem} news`,
     text: `Officials said ${words(stem)}.`,
-    publishedAt: at,
+    publishedAt: REPAIR_AT,
     entities: [],
   });
 
@@ -275,15 +272,6 @@ describe('bounded memory (maxStories)', () => {
   });
 
   test('a repaired story closes with the absorbed stories articles, and its redirects go with it', () => {
-    const place = 'at the port where Marlow Dynamics works with Tallinn.';
-    const CRANES = { id: 'cranes', title: 'Crane contract', text: `Officials said ${words('crane')} ${place}`, publishedAt: at };
-    const DREDGING = { id: 'dredging', title: 'Dredging lawsuit', text: `Lawyers said ${words('dredge')} ${place}`, publishedAt: at };
-    const BRIDGE = {
-      id: 'bridge',
-      title: 'Crane and dredging',
-      text: `Reporters said ${words('crane')} ${words('dredge')} ${place}`,
-      publishedAt: at,
-    };
     const closed: Array<[string, string[]]> = [];
     const clusterer = createStoryClusterer({ maxStories: 2, onStoryClosed: (story, ids) => closed.push([story.id, ids]) });
     for (const a of [CRANES, DREDGING, BRIDGE]) clusterer.add({ ...a, entities: [] });
