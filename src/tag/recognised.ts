@@ -9,7 +9,7 @@
  * is dropped: it would link every China story to every other.
  */
 import type { EntityType } from '../types';
-import type { LoadedGazetteer } from './gazetteer';
+import type { AliasVariant, LoadedGazetteer } from './gazetteer';
 import {
   addAntecedent,
   hasAppositiveRole,
@@ -235,13 +235,12 @@ export function recognisedWithModel(
   firstBodyToken: number,
 ): ModelSpan[] {
   const spans: ModelSpan[] = [];
+  // Each span's tagger tokens, found once (a binary search per span).
+  const ranges = nerSpans.map((ner) => tokenRange(tokens, ner.start, ner.end));
   const inNerSpan = new Uint8Array(tokens.length);
-  for (const ner of nerSpans) {
-    const [first, last] = tokenRange(tokens, ner.start, ner.end);
-    for (let k = first; k <= last; k++) inNerSpan[k] = 1;
-  }
-  for (const ner of nerSpans) {
-    const [nerFirst, nerLast] = tokenRange(tokens, ner.start, ner.end);
+  for (const [first, last] of ranges) for (let k = first; k <= last; k++) inNerSpan[k] = 1;
+  for (const [index, ner] of nerSpans.entries()) {
+    const [nerFirst, nerLast] = ranges[index];
     let first = nerFirst;
     if (nerLast < first) continue;
     // A name is capitalised words, joined at most by connectors ("University of Texas", "Alex de Minaur"):
@@ -500,25 +499,25 @@ function startsWith(tokens: Token[], longer: ModelSpan, shorter: ModelSpan): boo
   return true;
 }
 
-/** The exact token sequence is a gazetteer alias (which the gazetteer chose not to link here). */
-function isGazetteerAlias(tokens: Token[], first: number, last: number, gazetteer: LoadedGazetteer): boolean {
+/** The gazetteer variants whose alias is exactly this token sequence (none when it is no alias). */
+function exactAliasVariants(tokens: Token[], first: number, last: number, gazetteer: LoadedGazetteer): readonly AliasVariant[] {
   let node = gazetteer.trie;
   for (let k = first; k <= last; k++) {
     const child = node.children.get(tokens[k].norm);
-    if (!child) return false;
+    if (!child) return [];
     node = child;
   }
-  return node.variants.length > 0;
+  return node.variants;
+}
+
+/** The exact token sequence is a gazetteer alias (which the gazetteer chose not to link here). */
+function isGazetteerAlias(tokens: Token[], first: number, last: number, gazetteer: LoadedGazetteer): boolean {
+  return exactAliasVariants(tokens, first, last, gazetteer).length > 0;
 }
 
 function isProductAlias(tokens: Token[], first: number, last: number, gazetteer: LoadedGazetteer): boolean {
-  let node = gazetteer.trie;
-  for (let k = first; k <= last; k++) {
-    const child = node.children.get(tokens[k].norm);
-    if (!child) return false;
-    node = child;
-  }
-  return node.variants.length > 0 && node.variants.every((variant) => gazetteer.byId.get(variant.entityId)?.type === 'product');
+  const variants = exactAliasVariants(tokens, first, last, gazetteer);
+  return variants.length > 0 && variants.every((variant) => gazetteer.byId.get(variant.entityId)?.type === 'product');
 }
 
 function isPlaceAlias(tokens: Token[], first: number, last: number, gazetteer: LoadedGazetteer): boolean {
