@@ -12,7 +12,7 @@ import type { ArticleJobData, FeedConfig, FeedItem, FeedsJobData } from '../src/
 import { SCHEMA_VERSION } from '../src/types';
 import type { StageContext } from './context';
 import { deferIfHostBusy, hostLimiterFor, MAX_INLINE_HOST_WAIT_MS } from './politeness';
-import { scheduleFeed, unscheduleFeed } from './schedule';
+import { unscheduleFeed, unscheduleOrphan } from './schedule';
 
 export const FEED_ACCEPT =
   'application/rss+xml, application/atom+xml, application/rdf+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5';
@@ -69,11 +69,9 @@ export async function processFeedsJob(job: Job<FeedsJobData>, ctx: StageContext)
   if (!feed) {
     // Removed while a process was (re)creating its scheduler: the scheduler outlived the feed. Drop it, so it
     // does not tick (and fail) forever; there is nothing to poll.
-    await unscheduleFeed(ctx.queues.feeds, feedId);
-    // `feeds add` registers before it schedules: one that landed meanwhile gets its scheduler back.
-    const added = await ctx.store.getFeed(feedId);
-    if (added && !(await ctx.store.getFeedState(feedId)).disabledAt) await scheduleFeed(ctx.queues.feeds, ctx.cfg, added);
-    else log.warn('scheduler of a feed no longer registered removed');
+    if (!(await unscheduleOrphan(ctx.queues.feeds, ctx.store, ctx.cfg, feedId))) {
+      log.warn('scheduler of a feed no longer registered removed');
+    }
     return { ...idle, skippedBecause: 'unknown-feed' };
   }
   const state = await ctx.store.getFeedState(feedId);

@@ -61,11 +61,20 @@ export async function syncFeedSchedulers(
     const feedId = key.slice(feedPrefix.length);
     // Registered since listFeeds() (another process's `feeds add`): keep it.
     if (await store.getFeed(feedId)) continue;
-    await queue.removeJobScheduler(key);
-    // A `feeds add` between the check and the removal registered the feed first, then upserted this very
-    // scheduler: put it back.
-    const added = await store.getFeed(feedId);
-    if (added && !(await store.getFeedState(feedId)).disabledAt) await scheduleFeed(queue, cfg, added);
+    await unscheduleOrphan(queue, store, cfg, feedId);
   }
   return registered;
+}
+
+/**
+ * Drops the scheduler of a feed that is no longer registered. `feeds add` registers before it schedules, so
+ * one that landed between the caller's check and the removal has just lost its scheduler: it gets it back.
+ * Returns whether the feed turned out to be registered (and schedulable) after all.
+ */
+export async function unscheduleOrphan(queue: Queue, store: RecordStore, cfg: StorylineConfig, feedId: string): Promise<boolean> {
+  await unscheduleFeed(queue, feedId);
+  const added = await store.getFeed(feedId);
+  if (!added || (await store.getFeedState(feedId)).disabledAt) return false;
+  await scheduleFeed(queue, cfg, added);
+  return true;
 }
