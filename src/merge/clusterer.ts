@@ -118,11 +118,10 @@ export function createStoryClusterer(options: Partial<MergeOptions> & ClustererO
   const mergedInto = new Map<string, string>();
   let tagger: EntityTagger | undefined | null = tag ?? null;
   /**
-   * With maxStories only: open story ids from least to most recently updated (a Map keeps insertion order;
-   * an update moves the id to the end), each story's article ids, and the ids absorbed into it by repair.
+   * With maxStories only: each open story's article ids, kept from least to most recently updated story (a
+   * Map keeps insertion order; an update moves the story to the end), and the ids absorbed into it by repair.
    */
   const bounded = maxStories !== undefined;
-  const recency = new Map<string, true>();
   const membersOf = new Map<string, string[]>();
   const absorbedBy = new Map<string, string[]>();
   const freeHandles: number[] = [];
@@ -263,18 +262,16 @@ export function createStoryClusterer(options: Partial<MergeOptions> & ClustererO
   /** Closes the story updated longest ago while more than maxStories are open (see ClustererOptions). */
   function closeOldStories(): void {
     while (maxStories !== undefined && storiesById.size > maxStories) {
-      const oldest = recency.keys().next().value as string;
-      recency.delete(oldest);
+      const [oldest, articleIds] = membersOf.entries().next().value as [string, string[]];
+      membersOf.delete(oldest);
       const story = storiesById.get(oldest);
       if (!story) continue;
-      const articleIds = membersOf.get(oldest) ?? [];
       storiesById.delete(oldest);
       unindex(oldest);
       releaseHandle(oldest);
       closedNow.push([story, articleIds]);
       for (const articleId of articleIds) reasons.delete(articleId);
       for (const absorbed of absorbedBy.get(oldest) ?? []) mergedInto.delete(absorbed);
-      membersOf.delete(oldest);
       absorbedBy.delete(oldest);
     }
   }
@@ -340,7 +337,6 @@ export function createStoryClusterer(options: Partial<MergeOptions> & ClustererO
         if (bounded) {
           // The survivor carries the absorbed story's articles and redirects, for when it is closed.
           releaseHandle(absorbed.id);
-          recency.delete(absorbed.id);
           const members = [...(membersOf.get(survivor.id) ?? []), ...(membersOf.get(absorbed.id) ?? [])];
           membersOf.set(survivor.id, members);
           membersOf.delete(absorbed.id);
@@ -360,11 +356,11 @@ export function createStoryClusterer(options: Partial<MergeOptions> & ClustererO
         ...(absorbedIds.length ? { merged: absorbedIds } : {}),
       });
       if (bounded) {
-        recency.delete(storyId);
-        recency.set(storyId, true);
-        let members = membersOf.get(storyId);
-        if (!members) membersOf.set(storyId, (members = []));
+        // Re-inserted: the story just updated moves to the end of the order.
+        const members = membersOf.get(storyId) ?? [];
+        membersOf.delete(storyId);
         members.push(article.id);
+        membersOf.set(storyId, members);
         closeOldStories();
       }
       // After the decision, as the merge commit's script rotates after counting (merge parity).
